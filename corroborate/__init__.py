@@ -1,0 +1,57 @@
+"""corroborate: which claims in a pile of news are well corroborated.
+
+The public API is what ``__all__`` lists (pinned by tests/test_public_api.py)::
+
+    from corroborate import Corroborator, read_articles
+    est = Corroborator().fit(read_articles("examples/nk-troops"))
+    est.clusters_.head()
+"""
+
+from __future__ import annotations
+
+from .claims import extract_claims, split_sentences
+from .cluster import ClaimClusterer
+from .config import Config
+from .embed import CachedEmbedder, Embedder, EmbeddingCache, SentenceTransformerEmbedder
+from .errors import (
+    ConfigError,
+    CorroborateError,
+    InputError,
+    ModelError,
+    NotFittedError,
+    RecordError,
+)
+from .io import read_articles
+from .pipeline import Corroborator
+from .quantities import Quantity, extract_quantities, parse_quantities
+from .report import Report, render_markdown, render_table, write_outputs
+from .score import ClusterScore, effective_source_count, score_cluster
+
+__all__ = [
+    "CachedEmbedder",
+    "ClaimClusterer",
+    "ClusterScore",
+    "Config",
+    "ConfigError",
+    "CorroborateError",
+    "Corroborator",
+    "Embedder",
+    "EmbeddingCache",
+    "InputError",
+    "ModelError",
+    "NotFittedError",
+    "Quantity",
+    "RecordError",
+    "Report",
+    "SentenceTransformerEmbedder",
+    "effective_source_count",
+    "extract_claims",
+    "extract_quantities",
+    "parse_quantities",
+    "read_articles",
+    "render_markdown",
+    "render_table",
+    "score_cluster",
+    "split_sentences",
+    "write_outputs",
+]

@@ -1,0 +1,137 @@
+"""Split articles into sentences and keep the ones that state something checkable.
+
+Sentence boundaries come from ``syntok`` (it handles "U.N.", "a.m.", "No. 10"),
+run one line of the article at a time so that a headline on its own line never
+fuses with the lead. Every sentence keeps its character offsets into the
+article text. A sentence is *dropped*, with a reason, when it is site furniture
+(patterns in ``data/boilerplate.toml``), a question, shorter than
+``min_words`` words, a repeat of the headline, or a repeat of an earlier
+sentence of the same article. Nothing disappears: dropped sentences are
+returned beside the claims.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+import syntok.segmenter as segmenter
+
+from .schema import CLAIM_COLUMNS, DROPPED_COLUMNS, require_columns
+
+_WORD = re.compile(r"[^\W_]", re.UNICODE)
+_TERMINAL = re.compile(r"""[.!?…]["'”’)\]]*\s*$""")
+_QUESTION = re.compile(r"""\?["'”’)\]]*\s*$""")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of ``text`` with offsets; ``text[s.start:s.end] == s.text``."""
+    out: list[Sentence] = []
+    line_start = 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            for paragraph in segmenter.analyze(line):
+                for sentence in paragraph:
+                    tokens = list(sentence)
+                    if not tokens:
+                        continue
+                    start = line_start + tokens[0].offset
+                    end = line_start + tokens[-1].offset + len(tokens[-1].value)
+                    out.append(Sentence(start, end, text[start:end]))
+        line_start += len(line)
+    return out
+
+
+@lru_cache(maxsize=1)
+def boilerplate_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(group name, compiled pattern) pairs from ``data/boilerplate.toml``."""
+    raw = resources.files("corroborate").joinpath("data/boilerplate.toml").read_bytes()
+    doc = tomllib.loads(raw.decode("utf-8"))
+    return tuple(
+        (group, re.compile(pattern, re.IGNORECASE))
+        for group, table in doc.items()
+        for pattern in table["patterns"]
+    )
+
+
+def word_count(text: str) -> int:
+    return sum(1 for token in text.split() if _WORD.search(token))
+
+
+def _normalise(text: str) -> str:
+    return _SPACE.sub(" ", re.sub(r"[^\w\s]", "", text.casefold())).strip()
+
+
+def drop_reason(sentence: str, *, min_words: int) -> str | None:
+    """Why ``sentence`` is not a claim on its own merits, or ``None`` if it may be one."""
+    stripped = sentence.strip()
+    for group, pattern in boilerplate_patterns():
+        if pattern.search(stripped):
+            return f"boilerplate:{group}"
+    if _QUESTION.search(stripped):
+        return "question"
+    if word_count(stripped) < min_words:
+        return "too_short"
+    return None
+
+
+def _article_sentences(
+    text: str, title: str | None, *, min_words: int
+) -> Iterator[tuple[int, Sentence, str | None]]:
+    seen: set[str] = set()
+    title_key = _normalise(title) if title else None
+    for idx, sentence in enumerate(split_sentences(text)):
+        key = _normalise(sentence.text)
+        reason = drop_reason(sentence.text, min_words=min_words)
+        if reason is None and title_key is not None and key == title_key:
+            reason = "headline"
+        if (reason is None and idx == 0 and title_key is None
+                and not _TERMINAL.search(sentence.text)
+                and "\n" in text[sentence.end:sentence.end + 2]):
+            # a first line with no closing punctuation is the headline of a plain-text article
+            reason = "headline"
+        if reason is None and key in seen:
+            reason = "duplicate_in_article"
+        seen.add(key)
+        yield idx, sentence, reason
+
+
+def extract_claims(articles: pd.DataFrame, *, min_words: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split ``articles`` into (claims, dropped) frames; see :mod:`corroborate.schema`."""
+    require_columns(articles, ("article_id", "source", "text"), "articles")
+    claims: list[tuple[object, ...]] = []
+    dropped: list[tuple[object, ...]] = []
+    titles = articles["title"] if "title" in articles.columns else [None] * len(articles)
+    for article_id, source, text, title in zip(
+        articles["article_id"], articles["source"], articles["text"], titles, strict=True
+    ):
+        title = title if isinstance(title, str) else None
+        for idx, sentence, reason in _article_sentences(text, title, min_words=min_words):
+            if reason is None:
+                claims.append((f"{article_id}:{idx}", article_id, source, idx,
+                               sentence.start, sentence.end, sentence.text))
+            else:
+                dropped.append((article_id, source, idx, sentence.start, sentence.end,
+                                sentence.text, reason))
+    claims_frame = pd.DataFrame(claims, columns=list(CLAIM_COLUMNS))
+    dropped_frame = pd.DataFrame(dropped, columns=list(DROPPED_COLUMNS))
+    for frame in (claims_frame, dropped_frame):
+        for col in ("sent_idx", "start", "end"):
+            frame[col] = frame[col].astype("int64")
+    return claims_frame, dropped_frame
+
+
+__all__ = ["Sentence", "split_sentences", "extract_claims", "drop_reason"]

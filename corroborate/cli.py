@@ -1,0 +1,124 @@
+"""Command line: ``corroborate score INPUT -o OUTDIR``.
+
+Exit codes: 0 success; 1 bad input or usage (unreadable corpus, bad record,
+bad option or config, a model that is not on disk); 2 internal error (a bug:
+please report it with the traceback shown by ``--verbose``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .config import Config
+from .errors import CorroborateError
+from .io import read_articles
+from .report import OUTPUT_FILES, render_table, write_outputs
+
+EXIT_OK, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2
+logger = logging.getLogger("corroborate")
+
+
+def _configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"
+                                           if verbose else "%(message)s"))
+    root = logging.getLogger("corroborate")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="corroborate")
+def cli() -> None:
+    """Tell which claims in a pile of news are well corroborated."""
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path),
+              help="Folder for claims.jsonl, clusters.jsonl, report.md and the other outputs "
+                   "(created if missing; files in it are replaced).")
+@click.option("--model", default=None,
+              help="Embedding model: 'default' (the packaged all-MiniLM-L6-v2), a local folder, "
+                   "or a model name already in the Hugging Face cache. Never downloaded.")
+@click.option("--threshold", type=float, default=None,
+              help="Cosine distance under which claims are merged into one cluster "
+                   "(default from models/scoring-v1.toml). Lower: stricter, smaller clusters.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="TOML file overriding the default settings "
+                                 "(same sections as models/scoring-v1.toml, plus [embedding]).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Embedding cache folder (default: $CORROBORATE_CACHE_DIR or ~/.cache/corroborate).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@click.option("--on-bad-record", type=click.Choice(["fail", "skip"]), default="fail",
+              show_default=True,
+              help="fail: stop at the first unusable record, naming file, line and field. "
+                   "skip: leave it out and list it in rejected.jsonl.")
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Rows of the summary table printed on the terminal.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or progress messages.")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
+def score(input_path: Path, outdir: Path, model: str | None, threshold: float | None,
+          config_path: Path | None, cache_dir: Path | None, no_cache: bool,
+          on_bad_record: str, top: int, quiet: bool, verbose: int) -> None:
+    """Score the claims of the corpus INPUT and write the results to OUTDIR.
+
+    INPUT is a JSONL, CSV or Parquet file with the fields text and source
+    (optional: article_id, title, url, published_at), or a folder of .txt
+    articles with an optional metadata.csv sidecar.
+    """
+    from .pipeline import Corroborator  # heavy imports only once the command runs
+
+    _configure_logging(verbose, quiet)
+    config = Config.from_toml(config_path) if config_path else Config.default()
+    config = config.replace(model=model, distance_threshold=threshold,
+                            cache_dir=None if cache_dir is None else str(cache_dir))
+    if no_cache:
+        config = config.replace(cache=False)
+    started = time.perf_counter()
+    articles = read_articles(input_path, errors="raise" if on_bad_record == "fail" else "skip")
+    logger.info("read %d articles from %s", len(articles), input_path)
+    est = Corroborator(config=config, show_progress=not quiet).fit(articles)
+    report = est.report()
+    paths = write_outputs(report, outdir)
+    click.echo(render_table(report, top=top))
+    click.echo("")
+    for name in OUTPUT_FILES:
+        click.echo(f"wrote {paths[name]}")
+    stats = est.embedding_stats_
+    logger.info("done in %.1f s (embedding: %d distinct texts, %d from cache)",
+                time.perf_counter() - started, stats.get("distinct", 0), stats.get("cache_hits", 0))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``corroborate`` script; returns the exit code."""
+    try:
+        cli.main(args=argv, prog_name="corroborate", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_INPUT
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_INPUT
+    except CorroborateError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_INPUT
+    except Exception:
+        logger.exception("internal error")
+        click.echo("internal error: this is a bug in corroborate; the traceback is above",
+                   err=True)
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

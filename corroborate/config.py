@@ -1,0 +1,150 @@
+"""Every tunable of the pipeline in one frozen dataclass.
+
+Defaults come from the versioned scoring file in ``models/`` (see
+``models/README.md``); a user TOML file with the same sections overrides them,
+and keyword arguments override both::
+
+    cfg = Config.from_toml("my.toml").replace(distance_threshold=0.3)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_SCORING_FILE = "scoring-v1.toml"
+
+# TOML section of each field; fields not listed live at the top level.
+_SECTIONS: dict[str, str] = {
+    "model": "embedding",
+    "batch_size": "embedding",
+    "device": "embedding",
+    "cache": "embedding",
+    "cache_dir": "embedding",
+    "min_words": "claims",
+    "distance_threshold": "cluster",
+    "approx_rel_width": "quantities",
+    "agreement_rel_tolerance": "quantities",
+    "intercept": "confidence",
+    "per_doubling_sources": "confidence",
+    "conflict_penalty": "confidence",
+}
+
+
+def models_dir() -> Path:
+    """Folder holding the model card and the scoring parameters.
+
+    A wheel carries ``models/`` as ``corroborate/_models``; a source checkout
+    (editable install) has it beside the package.
+    """
+    bundled = Path(str(resources.files("corroborate"))) / "_models"
+    if bundled.is_dir():
+        return bundled
+    return Path(__file__).resolve().parent.parent / "models"
+
+
+@lru_cache(maxsize=8)
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _flatten(doc: dict[str, Any], origin: str) -> dict[str, Any]:
+    """Map a sectioned TOML document onto Config field names, rejecting unknown keys."""
+    known = {f.name for f in dataclasses.fields(Config)}
+    flat: dict[str, Any] = {}
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            for sub, subvalue in value.items():
+                if sub not in known or _SECTIONS.get(sub) != key:
+                    raise ConfigError(f"{origin}: unknown setting [{key}] {sub!r}")
+                flat[sub] = subvalue
+        elif key == "version":
+            flat["scoring_version"] = value
+        elif key in known and key not in _SECTIONS:
+            flat[key] = value
+        else:
+            raise ConfigError(f"{origin}: unknown top-level setting {key!r}")
+    return flat
+
+
+@dataclass(frozen=True)
+class Config:
+    """All settings of a run. Frozen: derive variants with :meth:`replace`."""
+
+    # embedding
+    model: str = "default"
+    batch_size: int = 64
+    device: str = "cpu"
+    cache: bool = True
+    cache_dir: str | None = None
+    # claims
+    min_words: int = 5
+    # clustering
+    distance_threshold: float = 0.35
+    # quantities
+    approx_rel_width: float = 0.10
+    agreement_rel_tolerance: float = 0.05
+    # confidence
+    intercept: float = -1.0
+    per_doubling_sources: float = 0.9
+    conflict_penalty: float = 2.0
+    # provenance
+    scoring_version: str = field(default="unversioned")
+
+    def __post_init__(self) -> None:
+        def bad(name: str, allowed: str) -> ConfigError:
+            value = getattr(self, name)
+            return ConfigError(f"Config.{name} must be {allowed}; got {value!r}")
+
+        if not isinstance(self.model, str) or not self.model:
+            raise bad("model", "a non-empty model name or path")
+        if not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise bad("batch_size", "an integer >= 1")
+        if not isinstance(self.min_words, int) or self.min_words < 1:
+            raise bad("min_words", "an integer >= 1")
+        if not 0.0 < float(self.distance_threshold) < 2.0:
+            raise bad("distance_threshold", "a cosine distance in (0, 2)")
+        if not 0.0 <= float(self.approx_rel_width) < 1.0:
+            raise bad("approx_rel_width", "a share in [0, 1)")
+        if not 0.0 <= float(self.agreement_rel_tolerance) < 1.0:
+            raise bad("agreement_rel_tolerance", "a share in [0, 1)")
+        if float(self.per_doubling_sources) < 0:
+            raise bad("per_doubling_sources", "a number >= 0")
+        if float(self.conflict_penalty) < 0:
+            raise bad("conflict_penalty", "a number >= 0")
+
+    @classmethod
+    def default(cls) -> Config:
+        """The packaged defaults (``models/scoring-v1.toml``)."""
+        path = models_dir() / DEFAULT_SCORING_FILE
+        return cls(**_flatten(_read_toml(path), str(path)))
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        """Packaged defaults overridden by the settings in ``path``."""
+        path = Path(path)
+        return cls.default().replace(**_flatten(_read_toml(path), str(path)))
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with ``changes`` applied (``None`` values are ignored)."""
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ConfigError(f"unknown Config setting(s): {', '.join(unknown)}")
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)

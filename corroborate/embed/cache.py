@@ -1,0 +1,138 @@
+"""On-disk embedding cache, keyed by embedder identity and a hash of the text.
+
+One SQLite file (``embeddings.sqlite3``) in the cache folder; safe for several
+processes at once (WAL). A second run over the same corpus embeds nothing new.
+Texts repeated within one call (wire copies, reposts) are encoded once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .base import Embedder
+
+logger = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS vectors (
+    model TEXT NOT NULL,
+    text_sha256 BLOB NOT NULL,
+    dim INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model, text_sha256)
+) WITHOUT ROWID
+"""
+_CHUNK = 500
+
+
+def default_cache_dir() -> Path:
+    """``$CORROBORATE_CACHE_DIR``, else ``$XDG_CACHE_HOME/corroborate``, else ``~/.cache/corroborate``."""
+    if os.environ.get("CORROBORATE_CACHE_DIR"):
+        return Path(os.environ["CORROBORATE_CACHE_DIR"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "corroborate"
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+class EmbeddingCache:
+    """Vectors stored per (model identity, sha256 of text)."""
+
+    def __init__(self, directory: str | Path | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else default_cache_dir()
+        self.path = self.directory / "embeddings.sqlite3"
+        self._conn: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=60)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(_SCHEMA)
+            conn.commit()
+            self._conn = conn
+        return self._conn
+
+    def get_many(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        conn = self._connect()
+        found: dict[bytes, np.ndarray] = {}
+        for i in range(0, len(keys), _CHUNK):
+            chunk = list(keys[i:i + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT text_sha256, dim, vector FROM vectors WHERE model = ? "
+                f"AND text_sha256 IN ({marks})", [model, *chunk])
+            for key, dim, blob in rows:
+                vector = np.frombuffer(blob, dtype=np.float32)
+                if vector.shape == (dim,):
+                    found[bytes(key)] = vector
+        return found
+
+    def put_many(self, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
+        conn = self._connect()
+        with conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO vectors (model, text_sha256, dim, vector) VALUES (?,?,?,?)",
+                [(model, key, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes())
+                 for key, v in items])
+
+    def count(self, model: str | None = None) -> int:
+        conn = self._connect()
+        if model is None:
+            return int(conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+        return int(conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?",
+                                (model,)).fetchone()[0])
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+class CachedEmbedder:
+    """An :class:`Embedder` that looks vectors up in an :class:`EmbeddingCache`
+    before asking the wrapped embedder, and encodes each distinct text once.
+
+    ``last_stats`` tells what the latest call did: texts, distinct texts, hits,
+    and how many were encoded.
+    """
+
+    def __init__(self, embedder: Embedder, cache: EmbeddingCache | None = None) -> None:
+        self.embedder = embedder
+        self.cache = cache
+        self.last_stats: dict[str, int] = {}
+
+    @property
+    def identity(self) -> str:
+        return self.embedder.identity
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        distinct = list(dict.fromkeys(texts))
+        keys = [text_key(t) for t in distinct]
+        identity = self.embedder.identity
+        found = self.cache.get_many(identity, keys) if self.cache is not None else {}
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        if missing:
+            fresh = self.embedder.encode([distinct[i] for i in missing])
+            new_items = [(keys[i], fresh[j]) for j, i in enumerate(missing)]
+            found.update(new_items)
+            if self.cache is not None:
+                self.cache.put_many(identity, new_items)
+        self.last_stats = {"texts": len(texts), "distinct": len(distinct),
+                           "cache_hits": len(distinct) - len(missing), "encoded": len(missing)}
+        logger.info("embedded %(texts)d texts: %(distinct)d distinct, %(cache_hits)d from cache, "
+                    "%(encoded)d encoded", self.last_stats)
+        if not texts:
+            return self.embedder.encode([])
+        position = {t: i for i, t in enumerate(distinct)}
+        matrix = np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+        return matrix[[position[t] for t in texts]]

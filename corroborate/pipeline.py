@@ -1,0 +1,199 @@
+"""The Corroborator: wires read -> claims -> quantities -> embed -> cluster -> score.
+
+A thin orchestrator over the pure stages; every stage is swappable through a
+constructor argument (any object with the right methods), sklearn style:
+``__init__`` only stores its arguments, ``fit`` validates and computes, and
+learned attributes end in ``_``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from .claims import extract_claims
+from .cluster import ClaimClusterer, medoid_indices
+from .config import Config
+from .embed import CachedEmbedder, Embedder, EmbeddingCache, SentenceTransformerEmbedder
+from .embed.base import check_embedder
+from .errors import ConfigError, NotFittedError
+from .io import read_articles
+from .quantities import extract_quantities, quantities_by_claim
+from .report.model import Report
+from .score import ClusterScore, score_cluster
+
+logger = logging.getLogger(__name__)
+
+
+class Corroborator:
+    """Score how well the claims of a news corpus are corroborated.
+
+    Parameters
+    ----------
+    config : Config, optional
+        Every tunable; defaults to :meth:`Config.default` (``models/scoring-v1.toml``).
+    model, distance_threshold, cache_dir : optional
+        Shortcuts that override the matching ``config`` fields.
+    embedder : Embedder, optional
+        Anything with ``identity`` and ``encode(texts)``; defaults to the
+        sentence-transformers model named by ``config.model``, behind the on-disk cache
+        (unless ``config.cache`` is false).
+    clusterer : estimator, optional
+        Anything with ``fit(X)`` that sets ``labels_``; defaults to
+        :class:`ClaimClusterer` at ``config.distance_threshold``. It is cloned on fit.
+    show_progress : bool
+        Progress bars on the long stages (the CLI turns them on).
+
+    Attributes (after ``fit``)
+    --------------------------
+    articles_, claims_, dropped_, quantities_ : DataFrame
+        The frames of :mod:`corroborate.schema`; ``claims_`` has ``cluster_id``.
+    rejected_ : list of dict
+        Input records left out, with location and reason (``errors="skip"``).
+    embeddings_ : ndarray (n_claims, d);  labels_ : ndarray (n_claims,)
+    clusters_ : DataFrame
+        One row per cluster, the fields of ``clusters.jsonl``, by confidence.
+    scores_ : list of ClusterScore, same order.
+    config_ : Config actually used;  timings_ : dict of seconds per stage.
+    """
+
+    def __init__(self, *, config: Config | None = None, model: str | None = None,
+                 distance_threshold: float | None = None, cache_dir: str | Path | None = None,
+                 embedder: Embedder | None = None, clusterer: Any = None,
+                 show_progress: bool = False) -> None:
+        self.config = config
+        self.model = model
+        self.distance_threshold = distance_threshold
+        self.cache_dir = cache_dir
+        self.embedder = embedder
+        self.clusterer = clusterer
+        self.show_progress = show_progress
+
+    # ------------------------------------------------------------------ wiring
+    def _resolve_config(self) -> Config:
+        base = self.config if self.config is not None else Config.default()
+        if not isinstance(base, Config):
+            raise ConfigError(f"Corroborator: config must be a Config; got {type(base).__name__}")
+        return base.replace(model=self.model, distance_threshold=self.distance_threshold,
+                            cache_dir=None if self.cache_dir is None else str(self.cache_dir))
+
+    def _resolve_embedder(self, cfg: Config) -> Embedder:
+        if self.embedder is not None:
+            inner = check_embedder(self.embedder)
+        else:
+            inner = SentenceTransformerEmbedder(cfg.model, batch_size=cfg.batch_size,
+                                                device=cfg.device, show_progress=self.show_progress)
+        cache = EmbeddingCache(cfg.cache_dir) if cfg.cache else None
+        return CachedEmbedder(inner, cache)
+
+    def _resolve_clusterer(self, cfg: Config) -> Any:
+        if self.clusterer is None:
+            return ClaimClusterer(distance_threshold=cfg.distance_threshold)
+        if not hasattr(self.clusterer, "fit"):
+            raise ConfigError("Corroborator: clusterer must have a fit(X) method that sets labels_; "
+                              f"got {type(self.clusterer).__name__}")
+        try:
+            return clone(self.clusterer)
+        except TypeError:
+            return self.clusterer
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, articles: pd.DataFrame | str | Path, y: Any = None) -> Corroborator:
+        """Run the whole pipeline on ``articles`` (a frame or a path) and return ``self``."""
+        cfg = self._resolve_config()
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[stage] = now - clock
+            clock = now
+
+        frame = read_articles(articles)
+        # a frame from read_articles(..., errors="skip") carries what it left out
+        earlier = articles.attrs.get("rejected", []) if isinstance(articles, pd.DataFrame) else []
+        rejected = list(earlier) + list(frame.attrs.get("rejected", []))
+        lap("read")
+
+        claims, dropped = extract_claims(frame, min_words=cfg.min_words)
+        lap("claims")
+        quantities = extract_quantities(claims, approx_rel_width=cfg.approx_rel_width)
+        lap("quantities")
+
+        embedder = self._resolve_embedder(cfg)
+        embeddings = embedder.encode(claims["text"].tolist())
+        if embeddings.shape[0] != len(claims):
+            raise ConfigError(f"embedder returned {embeddings.shape[0]} vectors for {len(claims)} texts")
+        lap("embed")
+
+        clusterer = self._resolve_clusterer(cfg)
+        labels = (np.asarray(clusterer.fit(embeddings).labels_, dtype=np.int64)
+                  if len(claims) else np.zeros(0, dtype=np.int64))
+        lap("cluster")
+
+        claims = claims.assign(cluster_id=labels)
+        scores = self._score(cfg, frame, claims, quantities, embeddings, labels)
+        lap("score")
+
+        self.config_ = cfg
+        self.embedder_identity_ = embedder.identity
+        self.embedding_stats_ = dict(getattr(embedder, "last_stats", {}))
+        self.articles_ = frame
+        self.rejected_ = rejected
+        self.claims_ = claims
+        self.dropped_ = dropped
+        self.quantities_ = quantities
+        self.embeddings_ = embeddings
+        self.labels_ = labels
+        self.scores_ = scores
+        self.clusters_ = pd.DataFrame([s.to_dict() for s in scores])
+        self.timings_ = timings
+        return self
+
+    def _score(self, cfg: Config, articles: pd.DataFrame, claims: pd.DataFrame,
+               quantities: pd.DataFrame, embeddings: np.ndarray,
+               labels: np.ndarray) -> list[ClusterScore]:
+        if claims.empty:
+            return []
+        published = dict(zip(articles["article_id"], articles["published_at"], strict=True))
+        records = claims[["claim_id", "article_id", "source", "text"]].to_dict(orient="records")
+        for r in records:
+            stamp = published.get(r["article_id"])
+            r["published_at"] = None if stamp is None or pd.isna(stamp) else stamp.isoformat()
+        by_cluster: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for r, label in zip(records, labels.tolist(), strict=True):
+            by_cluster[label].append(r)
+        q_by_claim = quantities_by_claim(quantities)
+        medoids = medoid_indices(embeddings, labels)
+        scores = []
+        for label in sorted(by_cluster):
+            members = by_cluster[label]
+            qs = [{**q, "source": m["source"], "claim_id": m["claim_id"]}
+                  for m in members for q in q_by_claim.get(m["claim_id"], [])]
+            scores.append(score_cluster(
+                cluster_id=label, claims=members, quantities=qs,
+                representative=records[medoids[label]]["text"],
+                intercept=cfg.intercept, per_doubling_sources=cfg.per_doubling_sources,
+                conflict_penalty=cfg.conflict_penalty,
+                agreement_rel_tolerance=cfg.agreement_rel_tolerance,
+            ))
+        scores.sort(key=lambda s: (-s.confidence, -s.n_sources, s.cluster_id))
+        return scores
+
+    # ------------------------------------------------------------------ results
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "scores_"):
+            raise NotFittedError("this Corroborator is not fitted yet; call fit(articles) first")
+
+    def report(self) -> Report:
+        """The fitted results as a :class:`Report`, ready for any renderer."""
+        self._check_fitted()
+        return Report.from_fitted(self)

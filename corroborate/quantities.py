@@ -1,0 +1,403 @@
+"""Numbers stated in a claim, as intervals with the noun they count.
+
+"approximately 10,000 North Korean troops" -> value 10000, low 9000, high 11000,
+unit "troops", kind "count", approx True. Number words and scales ("ten
+thousand", "10k", "1.5 million", "a dozen") are read by
+``recognizers-text-number``; what no library does is written here: hedges that
+widen or bound the interval, ranges, vague plurals ("hundreds of"), the counted
+noun (through the lexicon in ``data/units.toml``), and the numbers that are not
+counts at all (years, dates, times, ages, identifiers such as "F-16" or
+"No. 10", list numbering).
+
+``high`` is ``inf`` when a report only bounds a number from below ("more than
+3,000"); writers turn it into ``null``. Always ``low <= value <= high``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import tomllib
+from dataclasses import astuple, dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+from .schema import QUANTITY_COLUMNS
+
+logger = logging.getLogger(__name__)
+
+INF = math.inf
+
+# ---------------------------------------------------------------- lexicon (data)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    units: dict[str, str]          # surface form -> canonical unit
+    predicates: dict[str, str]     # predicate word(s) -> canonical unit
+    durations: frozenset[str]
+    not_units: frozenset[str]
+    generic: frozenset[str]        # canonical units that a predicate may refine
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    raw = resources.files("corroborate").joinpath("data/units.toml").read_bytes()
+    doc = tomllib.loads(raw.decode("utf-8"))
+    units = {form: canon for canon, forms in doc["units"].items() for form in forms}
+    predicates = {form: canon for canon, forms in doc["predicates"].items() for form in forms}
+    return Lexicon(
+        units=units,
+        predicates=predicates,
+        durations=frozenset(doc["durations"]["units"]),
+        not_units=frozenset(doc["not_units"]["words"]),
+        generic=frozenset({"people"}),
+    )
+
+
+# ---------------------------------------------------------------- patterns
+
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand|million|billion|dozen|half|third|quarter"
+)
+_MAYBE_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS}|dozens|hundreds|thousands|millions|scores)\b",
+                           re.IGNORECASE)
+_VAGUE = re.compile(
+    r"\b(tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions)"
+    r"\s+of\b", re.IGNORECASE)
+# (value, low, high) for each vague plural
+_VAGUE_INTERVALS: dict[str, tuple[float, float, float]] = {
+    "dozens": (36, 24, 99),
+    "scores": (60, 40, 99),
+    "hundreds": (300, 200, 999),
+    "thousands": (3_000, 2_000, 9_999),
+    "tens of thousands": (30_000, 20_000, 99_999),
+    "hundreds of thousands": (300_000, 200_000, 999_999),
+    "millions": (3_000_000, 2_000_000, 9_999_999),
+}
+_SCALE = re.compile(r"(thousand|million|billion|trillion|bn|k|m)\b", re.IGNORECASE)
+_SCALE_FACTOR = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6,
+                 "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+
+# hedges, matched at the end of the text before the number: name -> interval rule
+_HEDGES: tuple[tuple[str, str], ...] = (
+    ("approx", r"about|around|approximately|roughly|some|an estimated|estimated|close to|"
+               r"circa|an approximate|approx\.|~"),
+    ("below_or_equal", r"nearly|almost|just under|just shy of"),
+    ("up_to", r"up to|as many as|at most|no more than|a maximum of|maximum of"),
+    ("at_least", r"at least|more than|over|upwards of|in excess of|a minimum of|"
+                 r"no fewer than|no less than"),
+    ("just_over", r"just over|slightly more than|a little over"),
+    ("under", r"fewer than|less than|under|below"),
+)
+_HEDGE_RES = tuple(
+    (name, re.compile(rf"(?:^|\b|(?<=\s))(?:{alts})\s*(?:US\$|\$|£|€)?\s*$", re.IGNORECASE))
+    for name, alts in _HEDGES
+)
+_MONTH = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_DATE_BEFORE = re.compile(rf"\b(?:{_MONTH})\.?\s*$", re.IGNORECASE)
+_DATE_AFTER = re.compile(rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTH})\b", re.IGNORECASE)
+_SLASH_DATE = re.compile(r"^[/.]\d|^-\d{1,2}-\d")
+_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
+_TIME_AFTER = re.compile(
+    r"^(?::\d|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock|o’clock|gmt\b|utc\b|local time|hrs\b))",
+    re.IGNORECASE)
+_AGE_AFTER = re.compile(r"^\s*-?\s*(?:year|yr)s?[- ]old", re.IGNORECASE)
+_AGE_BEFORE = re.compile(r"\b(?:aged|age|ages)\s*$", re.IGNORECASE)
+_IDENT_BEFORE = re.compile(
+    r"(?:\b(?:no|nos|number|article|section|chapter|resolution|route|highway|interstate|"
+    r"flight|page|room|grade|level|phase|item|rule|clause|paragraph|version|channel|gate|"
+    r"platform|ward|district|precinct|block|lot|unit|apartment|apt|suite|building|floor|"
+    r"squad|team|camp|zone|sector|stage|round|game|week|day|vol|volume)\.?\s*#?\s*$)"
+    r"|[#A-Za-z]-?$",
+    re.IGNORECASE)
+_PERCENT_AFTER = re.compile(r"^\s*(?:%|percent\b|per cent\b|pct\b|percentage points?\b)",
+                            re.IGNORECASE)
+_MONEY_BEFORE = re.compile(r"(US\$|\$|£|€)\s*$")
+_CURRENCY = {"US$": "USD", "$": "USD", "£": "GBP", "€": "EUR"}
+_MONEY_AFTER = re.compile(r"^\s*(dollars|euros|pounds|rubles|roubles|won|yuan)\b", re.IGNORECASE)
+_CURRENCY_WORD = {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "rubles": "RUB",
+                  "roubles": "RUB", "won": "KRW", "yuan": "CNY"}
+_RANGE_GAP = re.compile(r"^\s*(?:-|–|—|to|and)\s*$", re.IGNORECASE)
+_CHANGE_VERB = re.compile(
+    r"\b(?:rose|risen|rise|rising|grew|grown|increased?|jumped|climbed|fell|fallen|dropped|"
+    r"declined?|decreased?|went|surged|soared|plunged|cut|raised|lowered|revised)\s+"
+    r"(?:\w+\s+){0,2}from\s*$", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_CLAUSE_END = re.compile(r"[.,;:()\[\]\"“”!?]")
+_STATIVE = {"are", "were", "was", "is", "have", "has", "had", "been", "being", "be", "reported",
+            "confirmed", "now", "later", "also", "all"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number stated in a claim. Offsets index into the claim text."""
+
+    value: float
+    low: float
+    high: float
+    unit: str | None
+    kind: str            # count | money | percent | duration | number
+    approx: bool
+    raw: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int                # exclusive
+    value: float
+    is_word: bool           # written without digits ("ten thousand")
+    vague: str | None = None
+    low: float | None = None
+    high: float | None = None
+
+
+@lru_cache(maxsize=1)
+def _number_model() -> Any:
+    from recognizers_number import Culture, NumberRecognizer
+
+    return NumberRecognizer(Culture.English).get_number_model()
+
+
+def _recognised(text: str) -> list[_Candidate]:
+    try:
+        results = _number_model().parse(text)
+    except Exception as exc:  # the recognizer's regexes can fail on odd input
+        logger.warning("number recognizer failed on %r: %s", text[:80], exc)
+        return []
+    out = []
+    for r in results:
+        start, end = int(r.start), int(r.end) + 1        # the recognizer's end is inclusive
+        try:
+            value = float(r.resolution["value"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not math.isfinite(value):
+            continue
+        raw = text[start:end]
+        if raw.startswith("-"):
+            before = text[start - 1] if start > 0 else ""
+            if before.isalpha():
+                continue                                  # "F-16": an identifier
+            if before.isdigit() or before == "" or before.isspace():
+                start, value = start + 1, abs(value)       # "10,000-12,000": a range dash
+        out.append(_Candidate(start, end, value, is_word=not any(c.isdigit() for c in raw)))
+    return out
+
+
+def _vague(text: str) -> list[_Candidate]:
+    out = []
+    for m in _VAGUE.finditer(text):
+        value, low, high = _VAGUE_INTERVALS[m.group(1).lower()]
+        out.append(_Candidate(m.start(), m.end(), value, is_word=True, vague=m.group(1).lower(),
+                              low=low, high=high))
+    return out
+
+
+def _scale_of(raw: str) -> float:
+    m = _SCALE.search(raw)
+    return _SCALE_FACTOR[m.group(1).lower()] if m else 1.0
+
+
+def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    i = 0
+    while i < len(cands):
+        a = cands[i]
+        if i + 1 < len(cands) and a.vague is None and cands[i + 1].vague is None:
+            b = cands[i + 1]
+            gap = text[a.end:b.start]
+            before = text[max(0, a.start - 40):a.start]
+            sep = gap.strip().lower()
+            is_range = bool(_RANGE_GAP.match(gap)) and (
+                (sep == "and" and re.search(r"\bbetween\s*(?:US\$|\$|£|€)?\s*$", before, re.I))
+                or (sep == "to" and not _CHANGE_VERB.search(before))
+                or sep in {"-", "–", "—"}
+            )
+            if is_range:
+                low = a.value
+                a_raw, b_raw = text[a.start:a.end], text[b.start:b.end]
+                if _scale_of(b_raw) > 1 and _scale_of(a_raw) == 1 and a.value * 1000 <= b.value:
+                    low = a.value * _scale_of(b_raw)          # "between 10 and 12 million"
+                lo, hi = sorted((low, b.value))
+                out.append(_Candidate(a.start, b.end, (lo + hi) / 2, a.is_word and b.is_word,
+                                      vague="range", low=lo, high=hi))
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _not_a_count(text: str, c: _Candidate) -> bool:
+    """Years, dates, times, ages, ordinals, identifiers and list numbering."""
+    before, after = text[max(0, c.start - 40):c.start], text[c.end:c.end + 40]
+    raw = text[c.start:c.end]
+    if c.vague is None and not c.is_word and _IDENT_BEFORE.search(before) and not _MONEY_BEFORE.search(before):
+        return True
+    if _DATE_BEFORE.search(before) and not c.is_word and c.value <= 31:
+        return True
+    if _DATE_AFTER.match(after) or _SLASH_DATE.match(after) or re.search(r"\d[/.]$", before):
+        return True
+    if _ORDINAL_AFTER.match(after) or _TIME_AFTER.match(after) or ":" in raw:
+        return True
+    if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
+        return True
+    if not text[:c.start].strip() and re.match(r"^[.)]\s", after):
+        return True                                           # "1. The first point"
+    return False
+
+
+def _find_unit(after: str, *, allow_unlisted: bool) -> tuple[str | None, str]:
+    """(canonical unit, kind) from the words after a number.
+
+    ``allow_unlisted`` lets a plural noun outside the lexicon ("12 tanks") be
+    the unit; it is off for numbers written as words, where "no one knows"
+    would otherwise count "knows".
+    """
+    lex = lexicon()
+    m = _CLAUSE_END.search(after)
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(after[:m.start()] if m else after)]
+    words = words[:6]
+
+    def predicate(rest: list[str]) -> str | None:
+        rest = [w for w in rest[:4] if w not in _STATIVE]
+        if rest and rest[0] in lex.predicates:
+            return lex.predicates[rest[0]]
+        if len(rest) >= 2 and f"{rest[0]} {rest[1]}" in lex.predicates:
+            return lex.predicates[f"{rest[0]} {rest[1]}"]
+        return None
+
+    for i, word in enumerate(words[:4]):
+        pair = f"{word} {words[i + 1]}" if i + 1 < len(words) else ""
+        if pair in lex.units:
+            return lex.units[pair], "count"
+        if word in lex.units:
+            canon = lex.units[word]
+            if canon in lex.generic:
+                return predicate(words[i + 1:]) or canon, "count"
+            return canon, "count"
+        if word in lex.durations:
+            return (word if word.endswith("s") else word + "s"), "duration"
+        if word in lex.not_units or word in _STATIVE:
+            if i == 0:
+                found = predicate(words)                       # "two are injured"
+                if found:
+                    return found, "count"
+            break
+    first = words[0] if words else ""
+    if (allow_unlisted and len(first) > 2 and first.endswith("s") and first not in lex.not_units
+            and first not in _STATIVE and after[:1].isspace()
+            and first == _WORD.findall(after)[0]):
+        return first, "count"                                 # an unlisted plural noun
+    return None, "number"
+
+
+def _hedge(before: str) -> str | None:
+    for name, pattern in _HEDGE_RES:
+        if pattern.search(before):
+            return name
+    return None
+
+
+def _interval(value: float, hedge: str | None, width: float) -> tuple[float, float]:
+    lo, hi = sorted((value * (1 - width), value * (1 + width)))
+    if hedge == "approx":
+        return lo, hi
+    if hedge == "below_or_equal":
+        return lo, value
+    if hedge == "just_over":
+        return value, hi
+    if hedge in ("up_to", "under"):
+        return min(0.0, value), value
+    if hedge == "at_least":
+        return value, INF
+    return value, value
+
+
+def parse_quantities(text: str, *, approx_rel_width: float = 0.10) -> list[Quantity]:
+    """All quantities stated in ``text`` (one sentence), in order of appearance."""
+    if not _MAYBE_NUMBER.search(text):
+        return []
+    vague = _vague(text)
+    taken = [(v.start, v.end) for v in vague]
+    cands = [c for c in _recognised(text)
+             if not any(s < c.end and c.start < e for s, e in taken)]
+    cands = sorted(cands + vague, key=lambda c: (c.start, c.end))
+    out: list[Quantity] = []
+    for c in _merge_ranges(text, cands):
+        if _not_a_count(text, c):
+            continue
+        start, end, value = c.start, c.end, c.value
+        before, after = text[max(0, start - 40):start], text[end:end + 60]
+        kind, unit = "number", None
+        money = _MONEY_BEFORE.search(before)
+        if money:
+            kind, unit = "money", _CURRENCY[money.group(1)]
+            start -= len(before) - money.start()
+            before = text[max(0, start - 40):start]
+        elif (pm := _PERCENT_AFTER.match(after)):
+            kind, unit = "percent", "%"
+            end += pm.end()
+        elif (cm := _MONEY_AFTER.match(after)):
+            kind, unit = "money", _CURRENCY_WORD[cm.group(1).lower()]
+            end += cm.end()
+        elif c.is_word and 0 < value < 1 and re.match(r"^\s*of\b", after):
+            kind, unit, value = "percent", "%", value * 100     # "a third of the troops"
+        else:
+            unit, kind = _find_unit(after, allow_unlisted=not c.is_word)
+        raw = text[start:end]
+        if kind == "number" and re.fullmatch(r"\d{4}", raw) and 1800 <= value <= 2100:
+            continue                                          # a year
+        if kind == "number" and c.is_word:
+            continue          # "one message", "no one": word numbers must count something
+        hedge = None if c.vague else _hedge(before)
+        if c.vague:
+            low, high = float(c.low), float(c.high)           # type: ignore[arg-type]
+            value = min(max(value, low), high)
+        else:
+            low, high = _interval(value, hedge, approx_rel_width)
+            if kind == "percent" and c.is_word:
+                low, high = _interval(value, "approx", approx_rel_width)
+        out.append(Quantity(
+            value=float(value), low=float(low), high=float(high), unit=unit, kind=kind,
+            approx=bool(c.vague or hedge or (kind == "percent" and c.is_word)),
+            raw=raw, start=start, end=end,
+        ))
+    return out
+
+
+def extract_quantities(
+    claims: pd.DataFrame, *, approx_rel_width: float = 0.10
+) -> pd.DataFrame:
+    """One row per quantity in ``claims`` (columns in :data:`schema.QUANTITY_COLUMNS`)."""
+    rows: list[tuple[Any, ...]] = []
+    for claim_id, text in zip(claims["claim_id"], claims["text"], strict=True):
+        for q in parse_quantities(text, approx_rel_width=approx_rel_width):
+            rows.append((claim_id, *astuple(q)))
+    fields = ("claim_id", "value", "low", "high", "unit", "kind", "approx", "raw", "start", "end")
+    frame = pd.DataFrame(rows, columns=list(fields))
+    frame = frame[list(QUANTITY_COLUMNS)]
+    return frame.astype({"value": "float64", "low": "float64", "high": "float64",
+                         "approx": "bool", "start": "int64", "end": "int64"})
+
+
+def quantities_by_claim(quantities: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """``claim_id -> [quantity dicts]`` in order of appearance."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for record in quantities.to_dict(orient="records"):
+        claim_id = record.pop("claim_id")
+        out.setdefault(claim_id, []).append(record)
+    return out
+
+

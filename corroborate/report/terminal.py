@@ -1,0 +1,31 @@
+"""A short summary table for the terminal."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+from .model import Report
+
+
+def render_table(report: Report, *, top: int = 10, width: int | None = None) -> str:
+    """The ``top`` clusters by confidence, one line each, fitted to ``width`` columns."""
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    header = f"{'#':>3}  {'conf':>4}  {'src':>3}  {'eff':>4}  {'numbers':<18}  claim"
+    claim_width = max(20, width - len(header) + len("claim"))
+    lines = [header, "-" * min(width, len(header) + claim_width - 5)]
+    for i, c in enumerate(report.clusters[:top], start=1):
+        numbers = ", ".join(
+            f"{q.consensus:,.0f} {q.unit}" if abs(q.consensus) >= 1 else f"{q.consensus:.2g} {q.unit}"
+            for q in c.quantities if q.n_sources >= 2)[:18]
+        if any(r.code == "conflicting_numbers" for r in c.reasons):
+            numbers = (numbers[:16] + " !") if numbers else "conflict !"
+        claim = textwrap.shorten(" ".join(c.representative.split()), claim_width, placeholder="…")
+        lines.append(f"{i:>3}  {c.confidence:>4.2f}  {c.n_sources:>3}  {c.effective_sources:>4.1f}  "
+                     f"{numbers:<18}  {claim}")
+    s = report.summary
+    lines.append("")
+    lines.append(f"{s['n_articles']} articles, {s['n_sources']} sources, {s['n_claims']} claims, "
+                 f"{s['n_clusters']} clusters ({s['n_multi_source_clusters']} multi-source); "
+                 f"{s['n_dropped_sentences']} sentences dropped, {s['n_rejected_records']} records rejected")
+    return "\n".join(lines)
