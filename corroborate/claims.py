@@ -28,6 +28,7 @@ _WORD = re.compile(r"[^\W_]", re.UNICODE)
 _TERMINAL = re.compile(r"""[.!?…]["'”’)\]]*\s*$""")
 _QUESTION = re.compile(r"""\?["'”’)\]]*\s*$""")
 _SPACE = re.compile(r"\s+")
+_LEAD = re.compile(r"(?:\s|[—–•·*]|-(?=\s))*")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,17 @@ class Sentence:
     start: int
     end: int
     text: str
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow a span past surrounding whitespace and a leading dash or bullet
+    ("WASHINGTON (GWS) — The Pentagon said..." splits before the dash)."""
+    m = _LEAD.match(text, start, end)
+    if m:
+        start = m.end()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -50,7 +62,9 @@ def split_sentences(text: str) -> list[Sentence]:
                         continue
                     start = line_start + tokens[0].offset
                     end = line_start + tokens[-1].offset + len(tokens[-1].value)
-                    out.append(Sentence(start, end, text[start:end]))
+                    start, end = _trim(text, start, end)
+                    if start < end:
+                        out.append(Sentence(start, end, text[start:end]))
         line_start += len(line)
     return out
 

@@ -63,7 +63,7 @@ class ClaimClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         Sizes of the radius graph's connected components (a diagnostic).
     """
 
-    def __init__(self, distance_threshold: float = 0.35, *, linkage: str = "average",
+    def __init__(self, distance_threshold: float = 0.17, *, linkage: str = "average",
                  max_component_size: int = 20_000) -> None:
         self.distance_threshold = distance_threshold
         self.linkage = linkage

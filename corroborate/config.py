@@ -93,7 +93,7 @@ class Config:
     # claims
     min_words: int = 5
     # clustering
-    distance_threshold: float = 0.35
+    distance_threshold: float = 0.17
     # quantities
     approx_rel_width: float = 0.10
     agreement_rel_tolerance: float = 0.05

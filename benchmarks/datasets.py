@@ -1,0 +1,49 @@
+"""Loaders for the public data in ../shared/data (read in place, never copied).
+
+Every benchmark takes ``--data`` so the same code runs where the data lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+STS_NEWS_FILES = (
+    "2012.MSRpar.train.tsv", "2012.MSRpar.test.tsv", "2012.SMTnews.test.tsv",
+    "2013.headlines.test.tsv", "2014.headlines.test.tsv", "2014.deft-news.test.tsv",
+    "2014.tweet-news.test.tsv",
+)
+
+
+@dataclass(frozen=True)
+class Pair:
+    left: str
+    right: str
+    label: float          # MSRP: 1.0 paraphrase / 0.0 not; STS: similarity 0-5
+    subset: str
+
+
+def msrp(data: Path, split: str) -> list[Pair]:
+    """MSRP pairs of ``split`` (train, val or test)."""
+    path = data / "msrp" / f"msr-para-{split}.tsv"
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    header, body = rows[0], rows[1:]
+    if header[0] != "Quality":
+        raise ValueError(f"{path}: unexpected header {header}")
+    return [Pair(r[3], r[4], float(r[0]), f"msrp-{split}") for r in body if len(r) == 5]
+
+
+def sts_news(data: Path) -> list[Pair]:
+    """STS 2012-2014 news pairs with a gold score."""
+    out: list[Pair] = []
+    for name in STS_NEWS_FILES:
+        path = data / "sts_news" / name
+        with open(path, encoding="utf-8", newline="") as fh:
+            for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if len(row) >= 3 and row[0].strip():
+                    out.append(Pair(row[1], row[2], float(row[0]), name.removesuffix(".tsv")))
+    return out
