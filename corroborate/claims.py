@@ -109,14 +109,14 @@ def _article_sentences(
     title_key = _normalise(title) if title else None
     for idx, sentence in enumerate(split_sentences(text)):
         key = _normalise(sentence.text)
-        reason = drop_reason(sentence.text, min_words=min_words)
-        if reason is None and title_key is not None and key == title_key:
+        reason = None
+        if title_key is not None and key == title_key:
             reason = "headline"
-        if (reason is None and idx == 0 and title_key is None
-                and not _TERMINAL.search(sentence.text)
-                and "\n" in text[sentence.end:sentence.end + 2]):
+        elif (idx == 0 and title_key is None and not _TERMINAL.search(sentence.text)
+              and "\n" in text[sentence.end:sentence.end + 2]):
             # a first line with no closing punctuation is the headline of a plain-text article
             reason = "headline"
+        reason = reason or drop_reason(sentence.text, min_words=min_words)
         if reason is None and key in seen:
             reason = "duplicate_in_article"
         seen.add(key)

@@ -86,14 +86,15 @@ _SCALE_FACTOR = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6,
                  "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 
 # hedges, matched at the end of the text before the number: name -> interval rule
+# first match wins: the longer phrases ("just over") come before their tails ("over")
 _HEDGES: tuple[tuple[str, str], ...] = (
     ("approx", r"about|around|approximately|roughly|some|an estimated|estimated|close to|"
                r"circa|an approximate|approx\.|~"),
-    ("below_or_equal", r"nearly|almost|just under|just shy of"),
+    ("just_over", r"just over|slightly more than|a little over|just above"),
+    ("below_or_equal", r"nearly|almost|just under|just shy of|just below"),
     ("up_to", r"up to|as many as|at most|no more than|a maximum of|maximum of"),
     ("at_least", r"at least|more than|over|upwards of|in excess of|a minimum of|"
                  r"no fewer than|no less than"),
-    ("just_over", r"just over|slightly more than|a little over"),
     ("under", r"fewer than|less than|under|below"),
 )
 _HEDGE_RES = tuple(
@@ -396,6 +397,8 @@ def quantities_by_claim(quantities: pd.DataFrame) -> dict[str, list[dict[str, An
     """``claim_id -> [quantity dicts]`` in order of appearance."""
     out: dict[str, list[dict[str, Any]]] = {}
     for record in quantities.to_dict(orient="records"):
+        if not isinstance(record.get("unit"), str):
+            record["unit"] = None          # pandas' string dtype stores a missing unit as NaN
         claim_id = record.pop("claim_id")
         out.setdefault(claim_id, []).append(record)
     return out

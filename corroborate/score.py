@@ -13,8 +13,13 @@ Confidence (parameters in ``models/scoring-v1.toml``)::
 cluster's articles that each source published: one outlet repeating a claim
 ten times is still 1.0; four outlets with one article each are 4.0.
 ``numeric_agreement`` is the lowest, over the units that at least two sources
-quantify, of the share of sources whose stated interval holds the consensus
-(1.0 when nothing is quantified twice). Each term is reported as a reason with
+quantify, of the share of sources whose stated interval (widened by
+``agreement_rel_tolerance`` for rounding) overlaps the joint interval: the
+median of the sources' lower bounds to the median of their upper bounds,
+stretched to hold the consensus (the lower weighted median of the sources'
+values). So "some 12,000" (10,800-13,200) agrees with "about 10,000"
+(9,000-11,000), "at least 3,000" agrees with 10,000, and a flat "3,000" or
+"40,000" dissents. 1.0 when nothing is quantified twice. Each term is reported as a reason with
 its effect on the log-odds, so the number can be explained.
 """
 
@@ -51,7 +56,7 @@ class UnitConsensus:
     consensus: float
     low: float
     high: float
-    agreement: float                 # share of sources whose interval holds the consensus
+    agreement: float                 # share of sources whose interval meets the joint interval
     spread: float                    # median absolute deviation of the sources' values
     n_sources: int
     dissent: tuple[Dissent, ...] = ()
@@ -111,10 +116,12 @@ def logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _holds(low: float, high: float, x: float, tolerance: float) -> bool:
+def _overlaps(low: float, high: float, joint_low: float, joint_high: float,
+              tolerance: float) -> bool:
+    """Does a source's interval, widened by ``tolerance`` for rounding, meet the joint one?"""
     lo = low - abs(low) * tolerance
     hi = high + abs(high) * tolerance
-    return lo <= x <= hi
+    return lo <= joint_high and joint_low <= hi
 
 
 def numeric_consensus(
@@ -138,7 +145,11 @@ def numeric_consensus(
         lows = [min(float(q["low"]) for q in per_source[s]) for s in names]
         highs = [max(float(q["high"]) for q in per_source[s]) for s in names]
         consensus = weighted_median(values)
-        holds = [_holds(lo, hi, consensus, tolerance) for lo, hi in zip(lows, highs, strict=True)]
+        # what the sources jointly say, robustly: the median bounds, stretched to hold the consensus
+        joint_low = min(weighted_median(lows), consensus)
+        joint_high = max(weighted_median(highs), consensus)
+        holds = [_overlaps(lo, hi, joint_low, joint_high, tolerance)
+                 for lo, hi in zip(lows, highs, strict=True)]
         agreeing = [i for i, ok in enumerate(holds) if ok]
         # the consensus interval: what the agreeing sources' intervals jointly allow
         low = weighted_median([lows[i] for i in agreeing]) if agreeing else consensus

@@ -13,7 +13,7 @@ def render_table(report: Report, *, top: int = 10, width: int | None = None) -> 
     width = width or shutil.get_terminal_size((100, 24)).columns
     header = f"{'#':>3}  {'conf':>4}  {'src':>3}  {'eff':>4}  {'numbers':<18}  claim"
     claim_width = max(20, width - len(header) + len("claim"))
-    lines = [header, "-" * min(width, len(header) + claim_width - 5)]
+    lines = [header, "-" * min(width, len(header) - len("claim") + claim_width)]
     for i, c in enumerate(report.clusters[:top], start=1):
         numbers = ", ".join(
             f"{q.consensus:,.0f} {q.unit}" if abs(q.consensus) >= 1 else f"{q.consensus:.2g} {q.unit}"
@@ -25,7 +25,9 @@ def render_table(report: Report, *, top: int = 10, width: int | None = None) -> 
                      f"{numbers:<18}  {claim}")
     s = report.summary
     lines.append("")
-    lines.append(f"{s['n_articles']} articles, {s['n_sources']} sources, {s['n_claims']} claims, "
-                 f"{s['n_clusters']} clusters ({s['n_multi_source_clusters']} multi-source); "
-                 f"{s['n_dropped_sentences']} sentences dropped, {s['n_rejected_records']} records rejected")
+    lines.extend(textwrap.wrap(
+        f"{s['n_articles']} articles, {s['n_sources']} sources, {s['n_claims']} claims, "
+        f"{s['n_clusters']} clusters ({s['n_multi_source_clusters']} multi-source); "
+        f"{s['n_dropped_sentences']} sentences dropped, {s['n_rejected_records']} records rejected",
+        width=width))
     return "\n".join(lines)

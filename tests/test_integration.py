@@ -1,0 +1,110 @@
+"""End to end with the real all-MiniLM-L6-v2 model (loaded once per session)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from corroborate import Corroborator, write_outputs
+from corroborate.cli import EXIT_OK, main
+
+from .conftest import EXAMPLE
+
+pytestmark = pytest.mark.model
+
+TEN_K = re.compile(r"\b(?:10,000|ten thousand)\b", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def example_fit(real_embedder, tmp_path_factory):  # type: ignore[no-untyped-def]
+    cache = tmp_path_factory.mktemp("cache")
+    return Corroborator(embedder=real_embedder, cache_dir=cache).fit(EXAMPLE)
+
+
+def _cluster_of(est: Corroborator, pattern: re.Pattern[str]) -> int:
+    hits = est.claims_[est.claims_["text"].str.contains(pattern)]
+    return int(hits["cluster_id"].value_counts().idxmax())
+
+
+def test_real_model_separates_paraphrase_from_unrelated(real_embedder) -> None:  # type: ignore[no-untyped-def]
+    a, b, c = real_embedder.encode([
+        "About 10,000 North Korean troops have been sent to Russia, the Pentagon said.",
+        "The Pentagon said roughly ten thousand North Korean soldiers were deployed to Russia.",
+        "The central bank kept its benchmark interest rate unchanged on Tuesday.",
+    ])
+    assert np.allclose([np.linalg.norm(v) for v in (a, b, c)], 1.0, atol=1e-5)
+    assert a @ b > 0.7 > 0.2 > a @ c
+
+
+def test_ten_thousand_finding(example_fit: Corroborator) -> None:
+    """EXPECTED.md: the ~10,000-troops claim is the best corroborated one."""
+    label = _cluster_of(example_fit, TEN_K)
+    top = example_fit.scores_[0]
+    assert top.cluster_id == label
+    assert top.n_sources >= 5
+    troops = {q.unit: q for q in top.quantities}["troops"]
+    assert troops.consensus == 10000 and troops.low <= 10000 <= troops.high
+    assert troops.agreement == 1.0
+
+
+def test_outlier_is_outranked_or_dissenting(example_fit: Corroborator) -> None:
+    """The single outlet claiming 40,000 must not look corroborated: either its claim
+    stands alone, or the cluster it joins names it as the dissent; either way far below the top."""
+    label = _cluster_of(example_fit, re.compile("40,000"))
+    score = next(s for s in example_fit.scores_ if s.cluster_id == label)
+    top = example_fit.scores_[0]
+    dissent = [d.source for q in score.quantities for d in q.dissent]
+    assert score.n_sources == 1 or "bulletin24.example" in dissent
+    if label != top.cluster_id:
+        assert score.confidence < top.confidence - 0.3
+
+
+def test_denial_and_unrelated_claims_are_single_source(example_fit: Corroborator) -> None:
+    for pattern in ("Peskov denied", "benchmark interest rate", "budget of \\$2.3 million"):
+        label = _cluster_of(example_fit, re.compile(pattern))
+        score = next(s for s in example_fit.scores_ if s.cluster_id == label)
+        assert score.n_sources == 1, pattern
+
+
+def test_furniture_never_reaches_the_claims(example_fit: Corroborator) -> None:
+    text = " ".join(example_fit.claims_["text"])
+    for furniture in ("Subscribe", "All rights reserved", "contributed to this report", "Read more",
+                      "By Mara Ellison", "File photo"):
+        assert furniture not in text
+    assert set(example_fit.dropped_["reason"]) >= {"headline", "question", "boilerplate:byline"}
+
+
+def test_outputs_are_byte_identical_across_runs(example_fit: Corroborator, real_embedder,  # type: ignore[no-untyped-def]
+                                                tmp_path: Path, example_dir: Path) -> None:
+    # the second fit reads every vector from the cache the first one wrote
+    again = Corroborator(embedder=real_embedder,
+                         cache_dir=example_fit.config_.cache_dir).fit(example_dir)
+    assert again.embedding_stats_["encoded"] == 0
+    a, b = write_outputs(example_fit.report(), tmp_path / "a"), write_outputs(again.report(), tmp_path / "b")
+    for name in a:
+        assert a[name].read_bytes() == b[name].read_bytes(), name
+
+
+def test_cli_on_the_example_writes_the_three_files(real_embedder, example_dir: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(example_dir), "-o", str(tmp_path), "-q"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "conf" in out and "10,000 troops" in out
+    clusters = [json.loads(x) for x in (tmp_path / "clusters.jsonl").read_text().splitlines()]
+    assert clusters[0]["n_sources"] >= 5
+    report = (tmp_path / "report.md").read_text()
+    assert "## Corroborated claims" in report and "10,000" in report
+    assert len((tmp_path / "claims.jsonl").read_text().splitlines()) > 30
+
+
+def test_cli_on_the_seed_article(real_embedder, seeds_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert main(["score", str(seeds_dir), "-o", str(tmp_path), "-q"]) == EXIT_OK
+    claims = [json.loads(x) for x in (tmp_path / "claims.jsonl").read_text().splitlines()]
+    assert len(claims) >= 10
+    lead = next(c for c in claims if "approximately 10,000 troops" in c["text"])
+    (q,) = [q for q in lead["quantities"] if q["unit"] == "troops"]
+    assert (q["value"], q["low"], q["high"]) == (10000, 9000, 11000)

@@ -1,0 +1,86 @@
+"""The wiring, with the fast fake embedder (the real model runs in test_integration.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.cluster import AgglomerativeClustering
+
+from corroborate import Corroborator, NotFittedError, read_articles, write_outputs
+
+from .conftest import FakeEmbedder
+
+ARTICLES = pd.DataFrame([
+    {"source": "a.example", "text": "About 10,000 North Korean troops were sent to Russia, officials said."},
+    {"source": "b.example", "text": "About 10,000 North Korean troops were sent to Russia, officials said on Monday."},
+    {"source": "c.example", "text": "Some 12,000 North Korean troops were sent to Russia, officials said."},
+    {"source": "d.example", "text": "The central bank kept its interest rate unchanged at 4.5 percent."},
+    {"source": "a.example", "text": "The central bank kept its interest rate unchanged at 4.5 percent today."},
+])
+
+
+def _fit(frame: pd.DataFrame = ARTICLES, **kw: object) -> Corroborator:
+    return Corroborator(embedder=FakeEmbedder(), distance_threshold=0.35, **kw).fit(frame)  # type: ignore[arg-type]
+
+
+def test_fit_sets_learned_attributes() -> None:
+    est = _fit()
+    assert len(est.claims_) == 5 and est.labels_.shape == (5,)
+    assert est.embeddings_.shape == (5, 256)
+    assert est.claims_["cluster_id"].tolist() == est.labels_.tolist()
+    assert list(est.clusters_["confidence"]) == sorted(est.clusters_["confidence"], reverse=True)
+    top = est.scores_[0]
+    assert top.n_sources == 3 and top.quantities[0].unit == "troops"
+    assert set(est.timings_) == {"read", "claims", "quantities", "embed", "cluster", "score"}
+
+
+def test_unfitted_report_raises() -> None:
+    with pytest.raises(NotFittedError, match="call fit"):
+        Corroborator().report()
+
+
+def test_init_only_stores_arguments() -> None:
+    est = Corroborator(distance_threshold=-5)          # invalid, but only checked in fit
+    assert est.distance_threshold == -5
+
+
+def test_same_input_same_bytes_whatever_the_order(tmp_path: Path) -> None:
+    shuffled = ARTICLES.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    for name, frame in (("a", ARTICLES), ("b", ARTICLES), ("c", shuffled)):
+        write_outputs(_fit(frame).report(), tmp_path / name)
+    for file in ("claims.jsonl", "clusters.jsonl", "report.md", "run.json", "dropped.jsonl"):
+        a = (tmp_path / "a" / file).read_bytes()
+        assert a == (tmp_path / "b" / file).read_bytes() == (tmp_path / "c" / file).read_bytes(), file
+
+
+def test_any_sklearn_clusterer_can_be_swapped_in() -> None:
+    est = _fit(clusterer=AgglomerativeClustering(n_clusters=2, metric="cosine", linkage="average"))
+    assert len(est.scores_) == 2
+
+
+def test_rejected_records_reach_the_outputs(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(ARTICLES.iloc[:2].to_json(orient="records", lines=True) + "{oops\n")
+    est = _fit(read_articles(path, errors="skip"))
+    paths = write_outputs(est.report(), tmp_path / "out")
+    assert f"{path}:line 3" in paths["rejected.jsonl"].read_text()
+    assert "1 input records were rejected" in paths["report.md"].read_text()
+
+
+def test_cache_is_used_on_the_second_fit(tmp_path: Path) -> None:
+    inner = FakeEmbedder()
+    Corroborator(embedder=inner, cache_dir=tmp_path).fit(ARTICLES)
+    calls = inner.calls
+    est = Corroborator(embedder=inner, cache_dir=tmp_path).fit(ARTICLES)
+    assert inner.calls == calls and est.embedding_stats_["encoded"] == 0
+
+
+def test_corpus_without_claims_still_reports(tmp_path: Path) -> None:
+    est = _fit(pd.DataFrame([{"source": "a", "text": "Subscribe to our newsletter."}]))
+    assert est.scores_ == [] and len(est.dropped_) == 1
+    paths = write_outputs(est.report(), tmp_path)
+    assert paths["clusters.jsonl"].read_text() == ""
+    assert np.asarray(est.labels_).size == 0

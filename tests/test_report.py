@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from corroborate import Corroborator, render_markdown, render_table, write_outputs
+from corroborate.report import OUTPUT_FILES
+from corroborate.report.markdown import md_escape
+
+from .conftest import FakeEmbedder
+
+HOSTILE = "About 10,000 troops were <script>alert(1)</script> sent | *really* [here](javascript:x)."
+
+
+def _report():  # type: ignore[no-untyped-def]
+    frame = pd.DataFrame([{"source": "a<b>", "text": HOSTILE}, {"source": "c", "text": HOSTILE + " Yes."}])
+    return Corroborator(embedder=FakeEmbedder(), distance_threshold=0.3).fit(frame).report()
+
+
+def test_untrusted_text_cannot_inject_markup() -> None:
+    md = render_markdown(_report())
+    assert "<script>" not in md and "<b>" not in md
+    assert r"\<script\>" in md and r"\| \*really\*" in md
+
+
+def test_md_escape_flattens_lines() -> None:
+    assert md_escape("a\n# b | c") == r"a \# b \| c"
+
+
+def test_outputs_and_fields(tmp_path: Path) -> None:
+    paths = write_outputs(_report(), tmp_path)
+    assert set(paths) == set(OUTPUT_FILES) and all(p.exists() for p in paths.values())
+    cluster = json.loads(paths["clusters.jsonl"].read_text().splitlines()[0])
+    for field in ("cluster_id", "claim_ids", "representative", "n_articles", "n_sources",
+                  "effective_sources", "quantities", "confidence", "reasons"):
+        assert field in cluster
+    assert set(cluster["quantities"][0]) >= {"unit", "consensus", "low", "high", "agreement", "dissent"}
+    claim = json.loads(paths["claims.jsonl"].read_text().splitlines()[0])
+    for field in ("claim_id", "article_id", "source", "sent_idx", "start", "end", "text",
+                  "cluster_id", "quantities"):
+        assert field in claim
+    run = json.loads(paths["run.json"].read_text())
+    assert run["settings"]["scoring_version"] == "scoring-v1" and run["summary"]["n_claims"] == 2
+
+
+def test_table_fits_the_width() -> None:
+    table = render_table(_report(), width=80)
+    assert all(len(line) <= 80 for line in table.splitlines())
+    assert "2 claims" in table

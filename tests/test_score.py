@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from corroborate.score import effective_source_count, numeric_consensus, score_cluster, weighted_median
+
+PARAMS = {"intercept": -1.0, "per_doubling_sources": 0.9, "conflict_penalty": 2.0,
+          "agreement_rel_tolerance": 0.05}
+
+
+def _claims(sources: list[str]) -> list[dict[str, object]]:
+    return [{"claim_id": f"{s}-{i}:0", "article_id": f"{s}-{i}", "source": s}
+            for i, s in enumerate(sources)]
+
+
+def _q(source: str, value: float, low: float | None = None, high: float | None = None,
+       unit: str = "troops") -> dict[str, object]:
+    return {"source": source, "claim_id": f"{source}:0", "unit": unit, "value": value,
+            "low": value if low is None else low, "high": value if high is None else high}
+
+
+def test_effective_sources() -> None:
+    assert effective_source_count({"a": 10}) == pytest.approx(1.0)
+    assert effective_source_count({"a": 1, "b": 1, "c": 1, "d": 1}) == pytest.approx(4.0)
+    assert 1.0 < effective_source_count({"a": 9, "b": 1}) < 1.5
+
+
+def test_weighted_median_is_a_stated_value() -> None:
+    assert weighted_median([3000, 10000, 10000, 12000]) == 10000
+    assert weighted_median([1, 2, 3], [1, 1, 5]) == 3
+    with pytest.raises(ValueError):
+        weighted_median([])
+
+
+def test_one_source_repeating_itself_stays_low() -> None:
+    once = score_cluster(cluster_id=0, claims=_claims(["a"]), quantities=[], representative="x", **PARAMS)
+    tenfold = score_cluster(cluster_id=0, claims=_claims(["a"] * 10), quantities=[], representative="x",
+                            **PARAMS)
+    assert once.confidence == tenfold.confidence < 0.3
+    assert tenfold.reasons[0].code == "single_source"
+    assert "10 articles" in tenfold.reasons[0].detail
+
+
+def test_confidence_rises_with_independent_sources() -> None:
+    conf = [score_cluster(cluster_id=0, claims=_claims([f"s{i}" for i in range(k)]), quantities=[],
+                          representative="x", **PARAMS).confidence for k in (1, 2, 4, 8)]
+    assert conf == sorted(conf) and conf[0] < 0.3 < 0.8 < conf[-1]
+    assert conf[1] == pytest.approx(1 / (1 + math.exp(-(-1.0 + 0.9))))
+
+
+def test_hedged_numbers_that_overlap_agree() -> None:
+    qs = [_q("a", 10000, 9000, 11000), _q("b", 10000, 10000, 12000), _q("c", 10500), _q("d", 9800)]
+    (unit,) = numeric_consensus(qs, tolerance=0.05)
+    assert unit.consensus == 10000 and unit.agreement == 1.0 and unit.dissent == ()
+
+
+def test_outlier_is_named_and_lowers_confidence() -> None:
+    qs = [_q("a", 10000, 9000, 11000), _q("b", 10000), _q("c", 10000), _q("d", 40000)]
+    claims = _claims(["a", "b", "c", "d"])
+    agreeing = score_cluster(cluster_id=0, claims=claims, quantities=qs[:3], representative="x", **PARAMS)
+    conflicting = score_cluster(cluster_id=0, claims=claims, quantities=qs, representative="x", **PARAMS)
+    (unit,) = conflicting.quantities
+    assert [d.source for d in unit.dissent] == ["d"] and unit.agreement == 0.75
+    assert conflicting.confidence < agreeing.confidence
+    codes = [r.code for r in conflicting.reasons]
+    assert "conflicting_numbers" in codes and "numbers_agree" not in codes
+    assert "40,000 (d)" in next(r.detail for r in conflicting.reasons if r.code == "conflicting_numbers")
+
+
+def test_a_source_counts_once_per_unit() -> None:
+    qs = [_q("a", 3000), _q("a", 3000), _q("a", 3000), _q("b", 10000), _q("c", 10000)]
+    (unit,) = numeric_consensus(qs, tolerance=0.05)
+    assert unit.n_sources == 3 and unit.consensus == 10000
+
+
+def test_unbounded_intervals_are_handled() -> None:
+    qs = [_q("a", 3000, 3000, math.inf), _q("b", 10000), _q("c", 10000)]
+    (unit,) = numeric_consensus(qs, tolerance=0.05)
+    assert unit.agreement == 1.0            # "at least 3,000" is consistent with 10,000
+
+
+def test_reasons_effects_add_up_to_the_log_odds() -> None:
+    qs = [_q("a", 10000), _q("b", 10000), _q("c", 40000)]
+    s = score_cluster(cluster_id=0, claims=_claims(["a", "b", "c"]), quantities=qs, representative="x",
+                      **PARAMS)
+    z = PARAMS["intercept"] + sum(r.effect for r in s.reasons)
+    assert s.confidence == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-4)
+
+
+def test_overlapping_hedges_agree_but_flat_figures_do_not() -> None:
+    about_10k = [_q("a", 10000, 9000, 11000), _q("b", 10000, 9000, 11000)]
+    (hedged,) = numeric_consensus(about_10k + [_q("c", 12000, 10800, 13200)], tolerance=0.05)
+    assert hedged.agreement == 1.0                         # "some 12,000" overlaps "about 10,000"
+    (flat,) = numeric_consensus(about_10k + [_q("c", 12000)], tolerance=0.05)
+    assert [d.source for d in flat.dissent] == ["c"]       # a flat 12,000 does not
