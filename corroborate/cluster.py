@@ -144,11 +144,13 @@ def medoid_indices(X: np.ndarray, labels: np.ndarray) -> dict[int, int]:
     order = np.argsort(labels, kind="stable")
     bounds = np.flatnonzero(np.diff(labels[order])) + 1
     for members in np.split(order, bounds):
-        if members.size == 0:
-            continue
-        vectors = X[members].astype(np.float64)
-        centre = vectors.mean(axis=0)
-        similarity = vectors @ centre
-        best = members[np.flatnonzero(similarity >= similarity.max() - 1e-9)].min()
-        out[int(labels[members[0]])] = int(best)
+        if members.size:
+            out[int(labels[members[0]])] = int(members[medoid_index(X[members])])
     return out
+
+
+def medoid_index(vectors: np.ndarray) -> int:
+    """Row of ``vectors`` most similar to their mean direction (lowest row on ties)."""
+    v = np.asarray(vectors, dtype=np.float64)
+    similarity = v @ v.mean(axis=0)
+    return int(np.flatnonzero(similarity >= similarity.max() - 1e-9).min())

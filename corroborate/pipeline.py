@@ -8,6 +8,7 @@ learned attributes end in ``_``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import defaultdict
@@ -19,7 +20,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from .claims import extract_claims
-from .cluster import ClaimClusterer, medoid_indices
+from .cluster import ClaimClusterer, medoid_index, medoid_indices
 from .config import Config
 from .embed import CachedEmbedder, Embedder, EmbeddingCache, SentenceTransformerEmbedder
 from .embed.base import check_embedder
@@ -173,18 +174,28 @@ class Corroborator:
             by_cluster[label].append(r)
         q_by_claim = quantities_by_claim(quantities)
         medoids = medoid_indices(embeddings, labels)
+        positions = {r["claim_id"]: i for i, r in enumerate(records)}
         scores = []
         for label in sorted(by_cluster):
             members = by_cluster[label]
             qs = [{**q, "source": m["source"], "claim_id": m["claim_id"]}
                   for m in members for q in q_by_claim.get(m["claim_id"], [])]
-            scores.append(score_cluster(
+            score = score_cluster(
                 cluster_id=label, claims=members, quantities=qs,
                 representative=records[medoids[label]]["text"],
                 intercept=cfg.intercept, per_doubling_sources=cfg.per_doubling_sources,
                 conflict_penalty=cfg.conflict_penalty,
                 agreement_rel_tolerance=cfg.agreement_rel_tolerance,
-            ))
+            )
+            dissenting = {c for q in score.quantities for d in q.dissent for c in d.claim_ids}
+            if records[medoids[label]]["claim_id"] in dissenting:
+                # never headline a cluster with the figure its sources reject
+                agreeing = [positions[m["claim_id"]] for m in members
+                            if m["claim_id"] not in dissenting]
+                if agreeing:
+                    best = agreeing[medoid_index(embeddings[agreeing])]
+                    score = dataclasses.replace(score, representative=records[best]["text"])
+            scores.append(score)
         scores.sort(key=lambda s: (-s.confidence, -s.n_sources, s.cluster_id))
         return scores
 

@@ -84,3 +84,14 @@ def test_corpus_without_claims_still_reports(tmp_path: Path) -> None:
     paths = write_outputs(est.report(), tmp_path)
     assert paths["clusters.jsonl"].read_text() == ""
     assert np.asarray(est.labels_).size == 0
+
+
+def test_a_dissenting_claim_never_heads_its_cluster() -> None:
+    frame = pd.DataFrame([  # "a1" sorts first, so it would win a tie for the medoid
+        {"article_id": "a1", "source": "x", "text": "Officials said 40,000 troops were sent to Russia."},
+        {"article_id": "b1", "source": "y", "text": "Officials said 10,000 troops were sent to Russia."},
+        {"article_id": "c1", "source": "z", "text": "Officials said 10,000 troops were sent to Russia today."},
+    ])
+    (score,) = _fit(frame).scores_
+    assert [d.source for q in score.quantities for d in q.dissent] == ["x"]
+    assert "10,000" in score.representative
