@@ -21,21 +21,27 @@ from .errors import ConfigError
 
 DEFAULT_SCORING_FILE = "scoring-v1.toml"
 
-# TOML section of each field; fields not listed live at the top level.
-_SECTIONS: dict[str, str] = {
-    "model": "embedding",
-    "batch_size": "embedding",
-    "device": "embedding",
-    "cache": "embedding",
-    "cache_dir": "embedding",
-    "min_words": "claims",
-    "distance_threshold": "cluster",
-    "approx_rel_width": "quantities",
-    "agreement_rel_tolerance": "quantities",
-    "intercept": "confidence",
-    "per_doubling_sources": "confidence",
-    "conflict_penalty": "confidence",
+# Where each field lives in a TOML file: field -> (section, key). Fields not
+# listed here are not settable from TOML.
+_TOML_KEYS: dict[str, tuple[str, str]] = {
+    "model": ("embedding", "model"),
+    "batch_size": ("embedding", "batch_size"),
+    "device": ("embedding", "device"),
+    "cache": ("embedding", "cache"),
+    "cache_dir": ("embedding", "cache_dir"),
+    "min_words": ("claims", "min_words"),
+    "distance_threshold": ("cluster", "distance_threshold"),
+    "approx_rel_width": ("quantities", "approx_rel_width"),
+    "agreement_rel_tolerance": ("quantities", "agreement_rel_tolerance"),
+    "intercept": ("confidence", "intercept"),
+    "per_doubling_sources": ("confidence", "per_doubling_sources"),
+    "conflict_penalty": ("confidence", "conflict_penalty"),
+    "per_reliability_logit": ("confidence", "per_reliability_logit"),
+    "reliability_prior_mean": ("reliability", "prior_mean"),
+    "reliability_prior_strength": ("reliability", "prior_strength"),
+    "truth_intercept": ("truth", "intercept"),
 }
+_FIELD_OF = {place: name for name, place in _TOML_KEYS.items()}
 
 
 def models_dir() -> Path:
@@ -63,18 +69,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 def _flatten(doc: dict[str, Any], origin: str) -> dict[str, Any]:
     """Map a sectioned TOML document onto Config field names, rejecting unknown keys."""
-    known = {f.name for f in dataclasses.fields(Config)}
     flat: dict[str, Any] = {}
     for key, value in doc.items():
         if isinstance(value, dict):
             for sub, subvalue in value.items():
-                if sub not in known or _SECTIONS.get(sub) != key:
+                if (key, sub) not in _FIELD_OF:
                     raise ConfigError(f"{origin}: unknown setting [{key}] {sub!r}")
-                flat[sub] = subvalue
+                flat[_FIELD_OF[(key, sub)]] = subvalue
         elif key == "version":
             flat["scoring_version"] = value
-        elif key in known and key not in _SECTIONS:
-            flat[key] = value
         else:
             raise ConfigError(f"{origin}: unknown top-level setting {key!r}")
     return flat
@@ -101,6 +104,11 @@ class Config:
     intercept: float = -1.0
     per_doubling_sources: float = 0.9
     conflict_penalty: float = 2.0
+    per_reliability_logit: float = 1.0
+    # source reliability (corroborate.truth)
+    reliability_prior_mean: float = 0.7
+    reliability_prior_strength: float = 4.0
+    truth_intercept: float = -1.0
     # provenance
     scoring_version: str = field(default="unversioned")
 
@@ -125,6 +133,10 @@ class Config:
             raise bad("per_doubling_sources", "a number >= 0")
         if float(self.conflict_penalty) < 0:
             raise bad("conflict_penalty", "a number >= 0")
+        if not 0.0 < float(self.reliability_prior_mean) < 1.0:
+            raise bad("reliability_prior_mean", "a probability in (0, 1)")
+        if float(self.reliability_prior_strength) < 0:
+            raise bad("reliability_prior_strength", "a number >= 0")
 
     @classmethod
     def default(cls) -> Config:

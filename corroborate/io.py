@@ -346,3 +346,8 @@ def write_jsonl(path: str | Path, records: Iterable[Mapping[str, Any]]) -> None:
     """Write one JSON object per line, atomically, in the order given."""
     lines = [json.dumps(to_jsonable(dict(r)), ensure_ascii=False) for r in records]
     _atomic_write(Path(path), "".join(line + "\n" for line in lines))
+
+
+def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` as CSV atomically, floats rounded to 6 decimals for stable bytes."""
+    _atomic_write(Path(path), frame.to_csv(index=False, float_format="%.6g", lineterminator="\n"))

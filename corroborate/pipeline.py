@@ -29,6 +29,8 @@ from .io import read_articles
 from .quantities import extract_quantities, quantities_by_claim
 from .report.model import Report
 from .score import ClusterScore, score_cluster
+from .sources import source_table
+from .truth import TruthDiscovery
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +143,9 @@ class Corroborator:
         lap("cluster")
 
         claims = claims.assign(cluster_id=labels)
-        scores = self._score(cfg, frame, claims, quantities, embeddings, labels)
+        truth = self._learn_reliability(cfg, frame, claims, quantities)
+        scores = self._score(cfg, frame, claims, quantities, embeddings, labels, truth.reliability_)
+        sources = source_table(frame, claims, scores, truth)
         lap("score")
 
         self.config_ = cfg
@@ -156,12 +160,29 @@ class Corroborator:
         self.labels_ = labels
         self.scores_ = scores
         self.clusters_ = pd.DataFrame([s.to_dict() for s in scores])
+        self.sources_ = sources
         self.timings_ = timings
         return self
 
+    @staticmethod
+    def _learn_reliability(cfg: Config, articles: pd.DataFrame, claims: pd.DataFrame,
+                           quantities: pd.DataFrame) -> TruthDiscovery:
+        """Reliability of each source from its numeric agreement across all clusters."""
+        has_unit = quantities["unit"].map(lambda u: isinstance(u, str)).astype(bool)
+        obs = quantities.loc[has_unit].merge(
+            claims[["claim_id", "article_id", "source", "cluster_id"]], on="claim_id")
+        obs = obs.merge(articles[["article_id", "published_at"]], on="article_id", how="left")
+        obs = obs.assign(item=obs["cluster_id"].map(lambda c: f"cluster {c}"))
+        engine = TruthDiscovery(prior_mean=cfg.reliability_prior_mean,
+                                prior_strength=cfg.reliability_prior_strength,
+                                rel_tolerance=cfg.agreement_rel_tolerance,
+                                intercept=cfg.truth_intercept, duplicates="median")
+        return engine.fit(obs[["item", "unit", "source", "value", "low", "high", "claim_id",
+                               "published_at"]])
+
     def _score(self, cfg: Config, articles: pd.DataFrame, claims: pd.DataFrame,
                quantities: pd.DataFrame, embeddings: np.ndarray,
-               labels: np.ndarray) -> list[ClusterScore]:
+               labels: np.ndarray, reliability: dict[str, float]) -> list[ClusterScore]:
         if claims.empty:
             return []
         published = dict(zip(articles["article_id"], articles["published_at"], strict=True))
@@ -169,6 +190,7 @@ class Corroborator:
         for r in records:
             stamp = published.get(r["article_id"])
             r["published_at"] = None if stamp is None or pd.isna(stamp) else stamp.isoformat()
+        everyone = {s: reliability.get(s, cfg.reliability_prior_mean) for s in claims["source"]}
         by_cluster: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for r, label in zip(records, labels.tolist(), strict=True):
             by_cluster[label].append(r)
@@ -178,7 +200,8 @@ class Corroborator:
         scores = []
         for label in sorted(by_cluster):
             members = by_cluster[label]
-            qs = [{**q, "source": m["source"], "claim_id": m["claim_id"]}
+            qs = [{**q, "source": m["source"], "claim_id": m["claim_id"],
+                   "published_at": m["published_at"]}
                   for m in members for q in q_by_claim.get(m["claim_id"], [])]
             score = score_cluster(
                 cluster_id=label, claims=members, quantities=qs,
@@ -186,6 +209,8 @@ class Corroborator:
                 intercept=cfg.intercept, per_doubling_sources=cfg.per_doubling_sources,
                 conflict_penalty=cfg.conflict_penalty,
                 agreement_rel_tolerance=cfg.agreement_rel_tolerance,
+                reliability=everyone, prior_reliability=cfg.reliability_prior_mean,
+                per_reliability_logit=cfg.per_reliability_logit,
             )
             dissenting = {c for q in score.quantities for d in q.dissent for c in d.claim_ids}
             if records[medoids[label]]["claim_id"] in dissenting:

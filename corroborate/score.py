@@ -32,11 +32,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 
 @dataclass(frozen=True)
 class Reason:
-    code: str            # single_source | multi_source | one_source_dominates | numbers_agree | conflicting_numbers
+    code: str            # single_source | multi_source | one_source_dominates | numbers_agree |
+                         # conflicting_numbers | evolving_numbers | source_reliability
     detail: str          # a sentence a reader can check
     effect: float        # change in log-odds this reason contributes (0 when informational)
 
@@ -51,15 +53,27 @@ class Dissent:
 
 
 @dataclass(frozen=True)
+class EvolutionStep:
+    """One figure as it was reported over time."""
+
+    value: float
+    sources: tuple[str, ...]
+    first_seen: str | None
+    last_seen: str | None
+
+
+@dataclass(frozen=True)
 class UnitConsensus:
     unit: str
     consensus: float
     low: float
     high: float
-    agreement: float                 # share of sources whose interval meets the joint interval
+    agreement: float                 # reliability-weighted share of sources meeting the joint interval
     spread: float                    # median absolute deviation of the sources' values
     n_sources: int
     dissent: tuple[Dissent, ...] = ()
+    evolving: bool = False           # the dissent is earlier reporting of a figure that changed
+    evolution: tuple[EvolutionStep, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,21 +131,45 @@ def logistic(z: float) -> float:
 
 
 def _overlaps(low: float, high: float, joint_low: float, joint_high: float,
-              tolerance: float) -> bool:
+              tolerance: float, abs_tolerance: float = 0.0) -> bool:
     """Does a source's interval, widened by ``tolerance`` for rounding, meet the joint one?"""
-    lo = low - abs(low) * tolerance
-    hi = high + abs(high) * tolerance
+    lo = low - abs(low) * tolerance - abs_tolerance
+    hi = high + abs(high) * tolerance + abs_tolerance
     return lo <= joint_high and joint_low <= hi
 
 
-def numeric_consensus(
-    quantities: Iterable[Mapping[str, Any]], *, tolerance: float
-) -> list[UnitConsensus]:
-    """Consensus per unit over *sources*, each counting once.
+def _iso(t: Any) -> str | None:
+    if t is None or (isinstance(t, float) and math.isnan(t)) or t is pd.NaT:
+        return None
+    return t.isoformat() if hasattr(t, "isoformat") else str(t)
 
-    ``quantities`` are dicts with ``unit, value, low, high, source, claim_id``;
-    those without a unit are not compared. A source stating several figures
-    for one unit contributes its median figure and the hull of its intervals.
+
+def _evolution(names: list[str], values: list[float], first: dict[str, str | None],
+               last: dict[str, str | None]) -> tuple[EvolutionStep, ...]:
+    steps: dict[float, list[str]] = defaultdict(list)
+    for name, value in zip(names, values, strict=True):
+        steps[value].append(name)
+    out = []
+    for value, srcs in steps.items():
+        firsts = [first[s] for s in srcs if first[s]]
+        lasts = [last[s] for s in srcs if last[s]]
+        out.append(EvolutionStep(value=value, sources=tuple(sorted(srcs)),
+                                 first_seen=min(firsts) if firsts else None,
+                                 last_seen=max(lasts) if lasts else None))
+    return tuple(sorted(out, key=lambda e: (e.first_seen or "~", e.value)))
+
+
+def numeric_consensus(
+    quantities: Iterable[Mapping[str, Any]], *, tolerance: float,
+    weights: Mapping[str, float] | None = None, abs_tolerance: float = 0.0,
+) -> list[UnitConsensus]:
+    """Consensus per unit over *sources*, each counting once, weighted by ``weights``.
+
+    ``quantities`` are dicts with ``unit, value, low, high, source`` and
+    ``claim_id`` (or ``claim_ids``), optionally ``published_at``; those without
+    a unit are not compared. A source stating several figures for one unit
+    contributes its median figure and the hull of its intervals. Sources
+    missing from ``weights`` weigh 1.
     """
     by_unit: dict[str, dict[str, list[Mapping[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for q in quantities:
@@ -141,29 +179,49 @@ def numeric_consensus(
     for unit in sorted(by_unit):
         per_source = by_unit[unit]
         names = sorted(per_source)
+        w = [float(weights.get(s, 1.0)) if weights is not None else 1.0 for s in names]
         values = [float(np.median([q["value"] for q in per_source[s]])) for s in names]
         lows = [min(float(q["low"]) for q in per_source[s]) for s in names]
         highs = [max(float(q["high"]) for q in per_source[s]) for s in names]
-        consensus = weighted_median(values)
+        consensus = weighted_median(values, w)
         # what the sources jointly say, robustly: the median bounds, stretched to hold the consensus
-        joint_low = min(weighted_median(lows), consensus)
-        joint_high = max(weighted_median(highs), consensus)
-        holds = [_overlaps(lo, hi, joint_low, joint_high, tolerance)
+        joint_low = min(weighted_median(lows, w), consensus)
+        joint_high = max(weighted_median(highs, w), consensus)
+        holds = [_overlaps(lo, hi, joint_low, joint_high, tolerance, abs_tolerance)
                  for lo, hi in zip(lows, highs, strict=True)]
         agreeing = [i for i, ok in enumerate(holds) if ok]
         # the consensus interval: what the agreeing sources' intervals jointly allow
-        low = weighted_median([lows[i] for i in agreeing]) if agreeing else consensus
-        high = weighted_median([highs[i] for i in agreeing]) if agreeing else consensus
+        low = weighted_median([lows[i] for i in agreeing], [w[i] for i in agreeing]) if agreeing else consensus
+        high = weighted_median([highs[i] for i in agreeing], [w[i] for i in agreeing]) if agreeing else consensus
         low, high = min(low, consensus), max(high, consensus)
+
+        def ids(q: Mapping[str, Any]) -> tuple[str, ...]:
+            return tuple(map(str, q["claim_ids"])) if "claim_ids" in q else (str(q["claim_id"]),)
+
         dissent = tuple(
             Dissent(source=s, value=values[i], low=lows[i], high=highs[i],
-                    claim_ids=tuple(sorted(str(q["claim_id"]) for q in per_source[s])))
+                    claim_ids=tuple(sorted(c for q in per_source[s] for c in ids(q))))
             for i, s in enumerate(names) if not holds[i]
         )
+        first = {s: min((t for q in per_source[s] if (t := _iso(q.get("published_at")))), default=None)
+                 for s in names}
+        last = {s: max((t for q in per_source[s] if (t := _iso(q.get("published_at")))), default=None)
+                for s in names}
+        evolving = False
+        if dissent:
+            dissent_last = [last[d.source] for d in dissent]
+            agree_first = [first[names[i]] for i in agreeing]
+            one_side = (all(d.value < consensus for d in dissent)
+                        or all(d.value > consensus for d in dissent))
+            evolving = (one_side and bool(agree_first) and all(dissent_last) and all(agree_first)
+                        and max(dissent_last) < min(agree_first))    # type: ignore[type-var]
         spread = float(np.median(np.abs(np.asarray(values) - consensus)))
-        out.append(UnitConsensus(unit=unit, consensus=consensus, low=low, high=high,
-                                 agreement=len(agreeing) / len(names), spread=spread,
-                                 n_sources=len(names), dissent=dissent))
+        total = sum(w)
+        out.append(UnitConsensus(
+            unit=unit, consensus=consensus, low=low, high=high,
+            agreement=sum(w[i] for i in agreeing) / total if total else 1.0,
+            spread=spread, n_sources=len(names), dissent=dissent, evolving=evolving,
+            evolution=_evolution(names, values, first, last) if len(set(values)) > 1 else ()))
     return out
 
 
@@ -190,9 +248,17 @@ def score_cluster(
     per_doubling_sources: float,
     conflict_penalty: float,
     agreement_rel_tolerance: float,
+    reliability: Mapping[str, float] | None = None,
+    prior_reliability: float = 0.7,
+    per_reliability_logit: float = 0.0,
 ) -> ClusterScore:
     """Score one cluster. ``claims`` are dicts with ``claim_id, article_id, source``
-    and optionally ``published_at`` (ISO text or ``None``)."""
+    and optionally ``published_at`` (ISO text or ``None``).
+
+    ``reliability`` (source -> learned reliability, see :mod:`corroborate.truth`)
+    weights the numeric consensus and adds ``per_reliability_logit`` times the
+    mean log-odds of the sources' reliability above ``prior_reliability``.
+    """
     if not claims:
         raise ValueError("score_cluster: a cluster needs at least one claim")
     articles_by_source: dict[str, set[str]] = defaultdict(set)
@@ -202,9 +268,11 @@ def score_cluster(
     sources = tuple(sorted(per_source))
     n_articles = sum(per_source.values())
     effective = effective_source_count(per_source)
-    units = numeric_consensus(quantities, tolerance=agreement_rel_tolerance)
+    weights = ({s: _logit_weight(r) for s, r in reliability.items()}
+               if reliability is not None else None)
+    units = numeric_consensus(quantities, tolerance=agreement_rel_tolerance, weights=weights)
     compared = [u for u in units if u.n_sources >= 2]
-    agreement = min((u.agreement for u in compared), default=1.0)
+    agreement = min((u.agreement for u in compared if not u.evolving), default=1.0)
 
     reasons: list[Reason] = []
     source_effect = per_doubling_sources * math.log2(max(effective, 1.0))
@@ -222,12 +290,18 @@ def score_cluster(
             reasons.append(Reason("one_source_dominates",
                                   f"{top} published {top_n} of the {n_articles} articles", 0.0))
     for u in compared:
-        if u.dissent:
-            dissent = "; ".join(f"{_fmt(d.value)} ({d.source})" for d in u.dissent)
+        dissent = "; ".join(f"{_fmt(d.value)} ({d.source})" for d in u.dissent)
+        if u.dissent and u.evolving:
+            steps = " -> ".join(f"{_fmt(e.value)} ({(e.first_seen or '?')[:10]})" for e in u.evolution)
+            reasons.append(Reason(
+                "evolving_numbers",
+                f"{u.unit}: the figure changed over time, earlier reports are not counted as "
+                f"conflict: {steps}", 0.0))
+        elif u.dissent:
             effect = -conflict_penalty * (1.0 - u.agreement) if u.agreement == agreement else 0.0
             reasons.append(Reason(
                 "conflicting_numbers",
-                f"{u.unit}: {u.agreement:.0%} of {u.n_sources} sources agree on "
+                f"{u.unit}: {u.agreement:.0%} of {u.n_sources} sources (by reliability) agree on "
                 f"{_fmt(u.consensus)}; dissent: {dissent}", round(effect, 4)))
         else:
             reasons.append(Reason(
@@ -235,7 +309,18 @@ def score_cluster(
                 f"{u.unit}: all {u.n_sources} sources agree on {_fmt(u.consensus)} "
                 f"({_fmt(u.low)}–{_fmt(u.high)})", 0.0))
 
-    z = intercept + source_effect - conflict_penalty * (1.0 - agreement)
+    reliability_effect = 0.0
+    if reliability is not None and per_reliability_logit:
+        prior = _logit(prior_reliability)
+        shifts = [_logit(reliability.get(s, prior_reliability)) - prior for s in sources]
+        reliability_effect = per_reliability_logit * float(np.mean(shifts))
+        if abs(reliability_effect) >= 0.005:
+            detail = ", ".join(f"{s} {reliability.get(s, prior_reliability):.2f}" for s in sources[:6])
+            reasons.append(Reason("source_reliability",
+                                  f"how often these sources agree with the others elsewhere: {detail}",
+                                  round(reliability_effect, 4)))
+
+    z = intercept + source_effect - conflict_penalty * (1.0 - agreement) + reliability_effect
     times = sorted(str(c["published_at"]) for c in claims if c.get("published_at"))
     return ClusterScore(
         cluster_id=cluster_id,
@@ -253,3 +338,17 @@ def score_cluster(
         first_seen=times[0] if times else None,
         last_seen=times[-1] if times else None,
     )
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+MIN_WEIGHT, MAX_WEIGHT = 0.05, 4.0
+
+
+def _logit_weight(reliability: float) -> float:
+    """The weight of a source in a consensus: its reliability's log-odds, clipped to
+    [MIN_WEIGHT, MAX_WEIGHT] so that no source is silenced or made a dictator."""
+    return min(max(_logit(reliability), MIN_WEIGHT), MAX_WEIGHT)

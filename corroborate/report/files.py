@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..io import to_jsonable, write_jsonl, write_text
+from ..io import to_jsonable, write_csv, write_jsonl, write_text
 from .markdown import render_markdown
 from .model import Report
 
@@ -16,6 +16,7 @@ OUTPUT_FILES = {
     "report.md": "the readable report: corroborated claims first, with their reasons",
     "dropped.jsonl": "sentences that are not claims, with the reason (boilerplate, question...)",
     "rejected.jsonl": "input records that could not be used, with file, line and reason",
+    "sources.csv": "one row per source: articles, claims, corroborated claims, learned reliability",
     "run.json": "settings, model identity, version and corpus summary of this run",
 }
 
@@ -28,6 +29,7 @@ def write_outputs(report: Report, outdir: str | Path) -> dict[str, Path]:
     write_jsonl(paths["clusters.jsonl"], report.cluster_records())
     write_jsonl(paths["dropped.jsonl"], report.dropped.to_dict(orient="records"))
     write_jsonl(paths["rejected.jsonl"], report.rejected)
+    write_csv(paths["sources.csv"], report.sources)
     run = {"version": report.version, "model": report.model, "settings": report.settings,
            "summary": report.summary}
     write_text(paths["run.json"], json.dumps(to_jsonable(run), indent=2, ensure_ascii=False) + "\n")

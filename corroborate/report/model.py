@@ -36,6 +36,7 @@ class Report:
     quantities: pd.DataFrame
     dropped: pd.DataFrame
     rejected: tuple[dict[str, Any], ...]
+    sources: pd.DataFrame
     summary: dict[str, Any]
     settings: dict[str, Any]
     model: str
@@ -68,6 +69,7 @@ class Report:
             quantities=est.quantities_,
             dropped=est.dropped_,
             rejected=tuple(est.rejected_),
+            sources=est.sources_,
             summary=summary,
             settings=est.config_.to_dict(),
             model=est.embedder_identity_,
