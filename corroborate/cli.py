@@ -1,4 +1,4 @@
-"""Command line: ``corroborate score INPUT -o OUTDIR``.
+"""Command line: ``corroborate score INPUT -o OUTDIR`` and ``corroborate truth CLAIMS -o OUTDIR``.
 
 Exit codes: 0 success; 1 bad input or usage (unreadable corpus, bad record,
 bad option or config, a model that is not on disk); 2 internal error (a bug:
@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from .config import Config
 from .errors import CorroborateError
@@ -95,6 +96,67 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
     stats = est.embedding_stats_
     logger.info("done in %.1f s (embedding: %d distinct texts, %d from cache)",
                 time.perf_counter() - started, stats.get("distinct", 0), stats.get("cache_hits", 0))
+
+
+@cli.command()
+@click.argument("input_path", metavar="CLAIMS", type=click.Path(exists=True, dir_okay=False,
+                                                                path_type=Path))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(path_type=Path),
+              help="Folder for items.csv, sources.csv, rejected.jsonl and run.json.")
+@click.option("--rel-tolerance", type=click.FloatRange(min=0), default=None,
+              help="Relative widening of each value before comparing (rounding); "
+                   "default [quantities] agreement_rel_tolerance = 0.05.")
+@click.option("--abs-tolerance", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Absolute widening of each value before comparing (for values near zero).")
+@click.option("--duplicates", type=click.Choice(["first", "median"]), default="first",
+              show_default=True,
+              help="A source giving several values for one item: keep the earliest "
+                   "(by published_at, then file order) or the median.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="TOML file overriding [reliability] and [truth] settings.")
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
+              help="Sources shown on the terminal (most and least reliable).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
+@click.option("-v", "--verbose", count=True, help="More detail on stderr.")
+def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_tolerance: float,
+          duplicates: str, config_path: Path | None, top: int, quiet: bool, verbose: int) -> None:
+    """Find the consensus of structured claims and the reliability of their sources.
+
+    CLAIMS is a long-format CSV (or JSONL / Parquet) with the columns item,
+    value, source and optionally unit, published_at, low, high: one value
+    per row. Numbers are compared as intervals; other values by vote.
+    """
+    from .io import read_claim_table
+    from .report import TRUTH_OUTPUT_FILES, write_truth_outputs
+    from .truth import TruthDiscovery
+
+    _configure_logging(verbose, quiet)
+    cfg = Config.from_toml(config_path) if config_path else Config.default()
+    table = read_claim_table(input_path)
+    logger.info("read %d claims from %s", len(table), input_path)
+    engine = TruthDiscovery(
+        prior_mean=cfg.reliability_prior_mean, prior_strength=cfg.reliability_prior_strength,
+        rel_tolerance=cfg.agreement_rel_tolerance if rel_tolerance is None else rel_tolerance,
+        abs_tolerance=abs_tolerance, intercept=cfg.truth_intercept,
+        duplicates=duplicates,  # type: ignore[arg-type]
+    ).fit(table)
+    settings = {"rel_tolerance": engine.rel_tolerance, "abs_tolerance": engine.abs_tolerance,
+                "duplicates": duplicates, "prior_mean": engine.prior_mean,
+                "prior_strength": engine.prior_strength, "intercept": engine.intercept,
+                "scoring_version": cfg.scoring_version}
+    paths = write_truth_outputs(engine, outdir, settings)
+    items, sources = engine.items_, engine.sources_
+    click.echo(f"{len(items)} items ({(items['kind'] == 'numeric').sum()} numeric), "
+               f"{len(sources)} sources, {len(engine.rejected_)} values rejected, "
+               f"{engine.n_iter_} iterations")
+    shown = sources if len(sources) <= 2 * top else pd.concat([sources.head(top), sources.tail(top)])
+    click.echo(f"\n{'source':<32} {'reliability':>11} {'compared':>9} {'agreed':>8}")
+    for row in shown.itertuples():
+        click.echo(f"{str(row.source)[:32]:<32} {row.reliability:>11.3f} {row.n_compared:>9d} "
+                   f"{row.n_agree:>8.0f}")
+    click.echo("")
+    for name in TRUTH_OUTPUT_FILES:
+        click.echo(f"wrote {paths[name]}")
 
 
 def main(argv: list[str] | None = None) -> int:

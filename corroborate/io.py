@@ -301,6 +301,73 @@ def read_articles(src: str | Path | pd.DataFrame, *, errors: ErrorMode = "raise"
     return frame
 
 
+# --------------------------------------------------------------------------- structured claims
+
+CLAIM_TABLE_REQUIRED = ("item", "value", "source")
+CLAIM_TABLE_OPTIONAL = ("unit", "published_at", "low", "high")
+
+
+def read_claim_table(path: str | Path) -> pd.DataFrame:
+    """Read long-format structured claims for ``corroborate truth``.
+
+    Columns ``item, value, source`` (required) and ``unit, published_at, low,
+    high`` (optional), from CSV, JSONL or Parquet. A missing column, an empty
+    ``item`` or ``source``, a missing ``value`` or an unparseable date raises
+    :class:`RecordError` naming the file, row (or line) and field. Values are
+    kept as written: the engine parses them and reports what is not a number.
+    The frame has a ``row`` column: the record's 1-based position in the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame = _read_csv(path)
+        items: Iterable[RawItem] = _iter_frame(frame, str(path))
+        columns = set(frame.columns)
+    elif suffix in (".parquet", ".pq"):
+        frame = _read_parquet(path)
+        items, columns = _iter_frame(frame, str(path)), set(frame.columns)
+    elif suffix in (".jsonl", ".ndjson"):
+        items, columns = list(_iter_jsonl(path)), None
+    else:
+        raise InputError(f"{path}: unknown format {suffix!r}; use .csv, .jsonl or .parquet")
+    if columns is not None:
+        missing = [c for c in CLAIM_TABLE_REQUIRED if c not in columns]
+        if missing:
+            raise InputError(f"{path}: missing required column(s) {', '.join(missing)}; "
+                             f"the columns are {', '.join(map(str, sorted(columns)))}")
+    rows = []
+    for n, (location, record) in enumerate(items, start=1):
+        if isinstance(record, RecordError):
+            raise record
+        out: dict[str, Any] = {"row": n}
+        for name in ("item", "source"):
+            value = _optional_str(record.get(name), location, name)
+            if value is None:
+                raise RecordError(location, name, "missing or empty (required)")
+            out[name] = value
+        value = record.get("value")
+        if _blank(value):
+            raise RecordError(location, "value", "missing (required; write N/A for a placeholder)")
+        out["value"] = value
+        out["unit"] = _optional_str(record.get("unit"), location, "unit")
+        out["published_at"] = _parse_time(record.get("published_at"), location)
+        for bound in ("low", "high"):
+            raw = record.get(bound)
+            if _blank(raw):
+                out[bound] = None
+                continue
+            try:
+                out[bound] = float(raw)
+            except (TypeError, ValueError):
+                raise RecordError(location, bound, f"not a number: {str(raw)[:40]!r}") from None
+        rows.append(out)
+    if not rows:
+        raise InputError(f"{path}: no claims")
+    return pd.DataFrame(rows, columns=["row", *CLAIM_TABLE_REQUIRED, *CLAIM_TABLE_OPTIONAL])
+
+
 # --------------------------------------------------------------------------- writers
 
 def to_jsonable(value: Any) -> Any:

@@ -144,7 +144,7 @@ class Corroborator:
 
         claims = claims.assign(cluster_id=labels)
         truth = self._learn_reliability(cfg, frame, claims, quantities)
-        scores = self._score(cfg, frame, claims, quantities, embeddings, labels, truth.reliability_)
+        scores = self._score(cfg, frame, claims, quantities, embeddings, labels, truth)
         sources = source_table(frame, claims, scores, truth)
         lap("score")
 
@@ -182,7 +182,7 @@ class Corroborator:
 
     def _score(self, cfg: Config, articles: pd.DataFrame, claims: pd.DataFrame,
                quantities: pd.DataFrame, embeddings: np.ndarray,
-               labels: np.ndarray, reliability: dict[str, float]) -> list[ClusterScore]:
+               labels: np.ndarray, truth: TruthDiscovery) -> list[ClusterScore]:
         if claims.empty:
             return []
         published = dict(zip(articles["article_id"], articles["published_at"], strict=True))
@@ -190,7 +190,8 @@ class Corroborator:
         for r in records:
             stamp = published.get(r["article_id"])
             r["published_at"] = None if stamp is None or pd.isna(stamp) else stamp.isoformat()
-        everyone = {s: reliability.get(s, cfg.reliability_prior_mean) for s in claims["source"]}
+        reliability = {s: truth.reliability_.get(s, cfg.reliability_prior_mean)
+                       for s in claims["source"]}
         by_cluster: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for r, label in zip(records, labels.tolist(), strict=True):
             by_cluster[label].append(r)
@@ -209,7 +210,8 @@ class Corroborator:
                 intercept=cfg.intercept, per_doubling_sources=cfg.per_doubling_sources,
                 conflict_penalty=cfg.conflict_penalty,
                 agreement_rel_tolerance=cfg.agreement_rel_tolerance,
-                reliability=everyone, prior_reliability=cfg.reliability_prior_mean,
+                weights=truth.weights_, reliability=reliability,
+                prior_reliability=cfg.reliability_prior_mean,
                 per_reliability_logit=cfg.per_reliability_logit,
             )
             dissenting = {c for q in score.quantities for d in q.dissent for c in d.claim_ids}

@@ -248,6 +248,7 @@ def score_cluster(
     per_doubling_sources: float,
     conflict_penalty: float,
     agreement_rel_tolerance: float,
+    weights: Mapping[str, float] | None = None,
     reliability: Mapping[str, float] | None = None,
     prior_reliability: float = 0.7,
     per_reliability_logit: float = 0.0,
@@ -255,9 +256,10 @@ def score_cluster(
     """Score one cluster. ``claims`` are dicts with ``claim_id, article_id, source``
     and optionally ``published_at`` (ISO text or ``None``).
 
-    ``reliability`` (source -> learned reliability, see :mod:`corroborate.truth`)
-    weights the numeric consensus and adds ``per_reliability_logit`` times the
-    mean log-odds of the sources' reliability above ``prior_reliability``.
+    ``weights`` (source -> weight learned by :mod:`corroborate.truth`; missing
+    sources weigh 1) weight the numeric consensus; ``reliability`` adds
+    ``per_reliability_logit`` times the mean log-odds of the sources'
+    reliability above ``prior_reliability``.
     """
     if not claims:
         raise ValueError("score_cluster: a cluster needs at least one claim")
@@ -268,8 +270,6 @@ def score_cluster(
     sources = tuple(sorted(per_source))
     n_articles = sum(per_source.values())
     effective = effective_source_count(per_source)
-    weights = ({s: _logit_weight(r) for s, r in reliability.items()}
-               if reliability is not None else None)
     units = numeric_consensus(quantities, tolerance=agreement_rel_tolerance, weights=weights)
     compared = [u for u in units if u.n_sources >= 2]
     agreement = min((u.agreement for u in compared if not u.evolving), default=1.0)
@@ -345,10 +345,5 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+#: bounds of a source's weight in a consensus: nobody silenced, nobody a dictator
 MIN_WEIGHT, MAX_WEIGHT = 0.05, 4.0
-
-
-def _logit_weight(reliability: float) -> float:
-    """The weight of a source in a consensus: its reliability's log-odds, clipped to
-    [MIN_WEIGHT, MAX_WEIGHT] so that no source is silenced or made a dictator."""
-    return min(max(_logit(reliability), MIN_WEIGHT), MAX_WEIGHT)

@@ -12,13 +12,17 @@ The model, in four lines:
   sources say, smoothed by a Beta prior (mean ``prior_mean``, weight
   ``prior_strength`` pseudo-observations) so that a source seen once is not
   judged on one claim;
-* its **weight** is the log-odds of r (clipped), so a 0.5-reliable source
-  carries almost nothing and a 0.95-reliable one about 2.9;
+* its **weight** is its log-odds relative to the average source,
+  1 + logit(r) - mean logit(r), clipped to [0.05, 4]: an average source weighs
+  1, and weights add up as evidence;
 * an item's **consensus** is the weighted median of its sources' values
   (numbers) or the weighted vote (categories);
-* "agrees" is judged **leave-one-out**: a source's value against the weighted
-  median (or vote) of the others, so no source can confirm itself, with
-  interval overlap and a relative tolerance for rounding.
+* "agrees" is judged against the **other** sources only, so no source can
+  confirm itself: on each item, a source earns the reliability-weighted share
+  of the other sources whose stated interval overlaps its own (after a
+  relative tolerance for rounding), or who give the same category. With
+  10,000 / 10,000 / 12,000 / 40,000, each 10,000 source earns 1/3 and the
+  others 0, where a leave-one-out median would wrongly favour 12,000.
 
 The two are iterated to a fixed point (TruthFinder / CRH style). The
 confidence of an item is ``logistic(intercept + sum of the weights of the
@@ -117,7 +121,7 @@ class TruthDiscovery:
     ----------
     items_ : DataFrame, one row per (item, unit)
     sources_ : DataFrame: source, reliability, weight, n_items, n_compared, n_agree
-    observations_ : DataFrame, the observations used, with ``agrees`` (final consensus)
+    observations_ : DataFrame, the observations used (one per item, unit and source)
     rejected_ : list of dicts (row, item, source, value, reason)
     n_iter_ : iterations run
     """
@@ -152,7 +156,10 @@ class TruthDiscovery:
             if col not in obs.columns:
                 raise ConfigError(f"TruthDiscovery.fit: observations need a {col!r} column")
         frame = obs.reset_index(drop=True).copy()
-        frame["row"] = np.arange(len(frame))
+        # ``row`` is the 1-based position reported for rejected values; callers that
+        # read a file pass its own row numbers
+        if "row" not in frame.columns:
+            frame["row"] = np.arange(1, len(frame) + 1)
         frame["item"] = frame["item"].astype(str)
         frame["source"] = frame["source"].astype(str)
         unit = frame["unit"] if "unit" in frame.columns else pd.Series([None] * len(frame))
@@ -171,7 +178,7 @@ class TruthDiscovery:
         placeholder = placeholder.astype(bool)
         bad = (frame["numeric"] & frame["number"].isna()) | (~frame["numeric"] & placeholder)
         for r in frame[bad].itertuples():
-            rejected.append({"row": int(r.row) + 1, "item": r.item, "source": r.source,
+            rejected.append({"row": int(r.row), "item": r.item, "source": r.source,
                              "value": str(r.value), "reason": r.why_not_number})
         frame = frame[~bad]
         numeric = frame[frame["numeric"]].copy()
@@ -204,113 +211,98 @@ class TruthDiscovery:
         return agg.sort_values("row", kind="stable")
 
     # ------------------------------------------------------------------ weights
-    def _weights(self, reliability: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _weights(reliability: np.ndarray) -> np.ndarray:
+        """Relative log-odds weights: 1 + logit(r) - mean logit(r), clipped.
+
+        A source as reliable as the average weighs 1; log-odds add up as
+        evidence, so two sources at reliability 0.25 (0.52 each against an
+        average of 0.37) weigh less together than one at 0.48 (1.51). Relative,
+        because with many possible values chance agreement is far below 0.5 and
+        an absolute log-odds would silence every source.
+        """
+        if reliability.size == 0:
+            return reliability
         r = np.clip(reliability, 1e-6, 1 - 1e-6)
-        return np.clip(np.log(r / (1 - r)), MIN_WEIGHT, MAX_WEIGHT)   # as score._logit_weight
+        logit = np.log(r / (1 - r))
+        return np.clip(1.0 + logit - logit.mean(), MIN_WEIGHT, MAX_WEIGHT)
 
-    # ------------------------------------------------------------------ numeric
-    @staticmethod
-    def _numeric_layout(num: pd.DataFrame, source_index: dict[str, int]) -> dict[str, np.ndarray]:
-        key_codes, _ = pd.factorize(num["key"], sort=False)
-        order = np.lexsort((num["value"].to_numpy(), key_codes))
-        group = key_codes[order]
-        starts = np.r_[0, np.flatnonzero(np.diff(group)) + 1]
-        ends = np.r_[starts[1:], len(group)]
-        size = np.repeat(ends - starts, ends - starts)
-        return {
-            "value": num["value"].to_numpy(float)[order],
-            "low": num["low"].to_numpy(float)[order],
-            "high": num["high"].to_numpy(float)[order],
-            "src": num["source"].map(source_index).to_numpy()[order],
-            "start": np.repeat(starts, ends - starts),
-            "end": np.repeat(ends, ends - starts),
-            "size": size,
-            "order": order,
-        }
+    # ------------------------------------------------------------------ agreement
+    def _pairs(self, obs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every ordered pair (j, k), j != k, of observations of the same item, and
+        whether they agree: intervals overlap after widening (numbers) or equal
+        values (categories). Independent of the weights, so computed once.
 
-    def _numeric_agreement(self, lay: dict[str, np.ndarray], w: np.ndarray) -> np.ndarray:
-        """Leave-one-out agreement of each observation (NaN where it is alone)."""
-        n = len(lay["value"])
-        if n == 0:
-            return np.zeros(0)
-        wo = w[lay["src"]]
-        cum = np.cumsum(wo)
-        base = np.where(lay["start"] > 0, cum[lay["start"] - 1], 0.0)
-        total = cum[lay["end"] - 1] - base
-        idx = np.arange(n)
-        # lower weighted median of the others: first k != j with C'_k >= W'/2
-        first = np.searchsorted(cum, base + (total - wo) / 2.0 - 1e-12, side="left")
-        second = np.searchsorted(cum, base + (total + wo) / 2.0 - 1e-12, side="left")
-        loo = np.where(first < idx, first, second)
-        loo = np.clip(loo, lay["start"], lay["end"] - 1)
-        loo = np.where(loo == idx, np.minimum(idx + 1, lay["end"] - 1), loo)
-        agree = self._overlap(lay["low"], lay["high"], lay["low"][loo], lay["high"][loo])
-        return np.where(lay["size"] > 1, agree.astype(float), np.nan)
+        Size: the sum over items of n_sources^2.
+        """
+        codes, _ = pd.factorize(obs["key"], sort=False)
+        order = np.argsort(codes, kind="stable")
+        sorted_codes = codes[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1] if len(order) else np.zeros(0, int)
+        sizes = np.diff(np.r_[starts, len(order)]).astype(int)
+        lo, hi = self._widened(obs)
+        category = pd.factorize(obs["category"].fillna("\x00"))[0] if "category" in obs else None
+        numeric = obs["numeric"].to_numpy(bool)
+        js, ks = [], []
+        for m in np.unique(sizes[sizes > 1]):
+            group_starts = starts[sizes == m]
+            idx = order[group_starts[:, None] + np.arange(m)[None, :]]          # (groups, m)
+            jj = np.repeat(idx, m, axis=1).reshape(-1)
+            kk = np.tile(idx, (1, m)).reshape(-1)
+            keep = jj != kk
+            js.append(jj[keep])
+            ks.append(kk[keep])
+        if not js:
+            empty = np.zeros(0, dtype=int)
+            return empty, empty, np.zeros(0, dtype=bool)
+        j, k = np.concatenate(js), np.concatenate(ks)
+        agree = np.where(numeric[j], (lo[j] <= hi[k]) & (lo[k] <= hi[j]),
+                         category[j] == category[k] if category is not None else False)
+        return j, k, agree
 
-    def _overlap(self, lo1: np.ndarray, hi1: np.ndarray, lo2: np.ndarray, hi2: np.ndarray) -> np.ndarray:
-        def widen(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            with np.errstate(invalid="ignore"):
-                return (lo - np.abs(lo) * self.rel_tolerance - self.abs_tolerance,
-                        hi + np.abs(hi) * self.rel_tolerance + self.abs_tolerance)
-        a_lo, a_hi = widen(lo1, hi1)
-        return (a_lo <= hi2) & (lo2 <= a_hi)
-
-    # ------------------------------------------------------------------ categorical
-    @staticmethod
-    def _categorical_agreement(cat: pd.DataFrame, w: np.ndarray,
-                               source_index: dict[str, int]) -> np.ndarray:
-        if cat.empty:
-            return np.zeros(0)
-        wo = w[cat["source"].map(source_index).to_numpy()]
-        frame = pd.DataFrame({"key": cat["key"].to_numpy(), "cat": cat["category"].to_numpy(), "w": wo})
-        sums = frame.groupby(["key", "cat"], sort=False)["w"].transform("sum").to_numpy()
-        per_value = frame.groupby(["key", "cat"], sort=False)["w"].sum().reset_index()
-        per_value = per_value.sort_values(["key", "w"], ascending=[True, False], kind="stable")
-        top = per_value.groupby("key", sort=False).head(2)
-        top1 = top.groupby("key", sort=False).nth(0).set_index("key")
-        top2 = top.groupby("key", sort=False).nth(1).set_index("key")
-        t1_cat = frame["key"].map(top1["cat"]).to_numpy()
-        t1_w = frame["key"].map(top1["w"]).to_numpy(float)
-        t2_w = frame["key"].map(top2["w"]).fillna(0.0).to_numpy(float)
-        best_other = np.where(t1_cat == frame["cat"].to_numpy(), t2_w, t1_w)
-        n = frame.groupby("key", sort=False)["w"].transform("size").to_numpy()
-        agree = (sums - wo > best_other + 1e-12).astype(float)
-        return np.where(n > 1, agree, np.nan)
+    def _widened(self, obs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        low = pd.to_numeric(obs["low"], errors="coerce").to_numpy(float)
+        high = pd.to_numeric(obs["high"], errors="coerce").to_numpy(float)
+        with np.errstate(invalid="ignore"):
+            return (low - np.abs(low) * self.rel_tolerance - self.abs_tolerance,
+                    high + np.abs(high) * self.rel_tolerance + self.abs_tolerance)
 
     # ------------------------------------------------------------------ fit
     def fit(self, observations: pd.DataFrame) -> TruthDiscovery:
         self._validate()
         num, cat, rejected = self._prepare(observations)
-        sources = sorted(set(num["source"]) | set(cat["source"]))
+        num = num.assign(numeric=True)
+        cat = cat.assign(numeric=False, low=np.nan, high=np.nan)
+        obs = pd.concat([num, cat], ignore_index=True) if len(cat) else num.reset_index(drop=True)
+        sources = sorted(set(obs["source"]))
         source_index = {s: i for i, s in enumerate(sources)}
+        src = obs["source"].map(source_index).to_numpy(int) if len(obs) else np.zeros(0, int)
+        j, k, agree = self._pairs(obs) if len(obs) else (np.zeros(0, int),) * 2 + (np.zeros(0, bool),)
+        compared = np.bincount(j, minlength=len(obs)) > 0
         a = self.prior_mean * self.prior_strength
         b = (1 - self.prior_mean) * self.prior_strength
         reliability = np.full(len(sources), self.prior_mean)
-        lay = self._numeric_layout(num, source_index) if len(num) else None
-        num_src = lay["src"] if lay is not None else np.zeros(0, dtype=int)
-        cat_src = cat["source"].map(source_index).to_numpy() if len(cat) else np.zeros(0, dtype=int)
+        n_compared = np.bincount(src[compared], minlength=len(sources)).astype(float)
+        n_agree = np.zeros(len(sources))
         n_iter = 0
         for n_iter in range(1, self.max_iter + 1):  # noqa: B007
-            w = self._weights(reliability)
-            agree_num = self._numeric_agreement(lay, w) if lay is not None else np.zeros(0)
-            agree_cat = self._categorical_agreement(cat, w, source_index)
-            agree = np.r_[agree_num, agree_cat]
-            src = np.r_[num_src, cat_src].astype(int)
-            compared = ~np.isnan(agree)
-            n_agree = np.bincount(src[compared], weights=agree[compared], minlength=len(sources))
-            n_compared = np.bincount(src[compared], minlength=len(sources))
-            new = (a + n_agree) / (a + b + n_compared) if a + b > 0 else np.where(
-                n_compared > 0, n_agree / np.maximum(n_compared, 1), self.prior_mean)
+            w = self._weights(reliability)[src[k]]
+            # support of observation j: weighted share of the other sources that agree with it
+            support = (np.bincount(j, weights=w * agree, minlength=len(obs))
+                       / np.maximum(np.bincount(j, weights=w, minlength=len(obs)), 1e-12))
+            n_agree = np.bincount(src[compared], weights=support[compared], minlength=len(sources))
+            new = (a + n_agree) / np.maximum(a + b + n_compared, 1e-12)
+            new = np.where(n_compared + a + b > 0, new, self.prior_mean)
             delta = float(np.max(np.abs(new - reliability))) if len(sources) else 0.0
             reliability = new
             if delta < self.tol:
                 break
         w = self._weights(reliability)
         weights = dict(zip(sources, w.tolist(), strict=True))
-        n_items = np.bincount(np.r_[num_src, cat_src].astype(int), minlength=len(sources))
+        n_items = np.bincount(src, minlength=len(sources))
         self.sources_ = pd.DataFrame({
             "source": sources, "reliability": reliability, "weight": w, "n_items": n_items,
-            "n_compared": n_compared if len(sources) else [], "n_agree": n_agree if len(sources) else [],
+            "n_compared": n_compared.astype(int), "n_agree": n_agree,
         }).sort_values(["reliability", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
         self.reliability_ = dict(zip(sources, reliability.tolist(), strict=True))
         self.weights_ = weights
@@ -325,7 +317,7 @@ class TruthDiscovery:
             "dissent": "; ".join(f"{v} ({s})" for s, v in r.dissent),
         } for r in results], columns=["item", "unit", "kind", "consensus", "low", "high", "n_sources",
                                      "agreement", "confidence", "dissent"])
-        self.observations_ = pd.concat([num, cat], ignore_index=True) if len(num) or len(cat) else num
+        self.observations_ = obs
         return self
 
     def _confidence(self, agreeing: list[str], dissenting: list[str], weights: dict[str, float]) -> float:
@@ -338,7 +330,7 @@ class TruthDiscovery:
             return out
         claim_ids = num["claim_ids"] if "claim_ids" in num.columns else (
             num["claim_id"].map(lambda c: (str(c),)) if "claim_id" in num.columns
-            else num["row"].map(lambda r: (str(r + 1),)))
+            else num["row"].map(lambda r: (f"row {r}",)))
         records = num.assign(claim_ids=claim_ids)[["key", "item", "unit", "source", "value", "low",
                                                    "high", "claim_ids", "published_at"]]
         for key, group in records.groupby("key", sort=True):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from .files import OUTPUT_FILES, write_outputs
+from .files import OUTPUT_FILES, TRUTH_OUTPUT_FILES, write_outputs, write_truth_outputs
 from .markdown import render_markdown
 from .model import Report
 from .terminal import render_table
 
-__all__ = ["Report", "render_markdown", "render_table", "write_outputs", "OUTPUT_FILES"]
+__all__ = ["Report", "render_markdown", "render_table", "write_outputs", "write_truth_outputs",
+           "OUTPUT_FILES", "TRUTH_OUTPUT_FILES"]
