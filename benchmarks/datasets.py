@@ -47,3 +47,37 @@ def sts_news(data: Path) -> list[Pair]:
                 if len(row) >= 3 and row[0].strip():
                     out.append(Pair(row[1], row[2], float(row[0]), name.removesuffix(".tsv")))
     return out
+
+
+DAFNA_COLUMNS = ("claim_id", "entity", "object", "property", "value", "source", "timestamp")
+
+
+def _read_dafna(path: Path) -> list[list[str]]:
+    rows = []
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            parts = [p.strip() for p in line.rstrip("\n").split("|\t")]
+            if len(parts) >= 7 and parts[0] and parts[0] != "claimId":
+                rows.append(parts[:7])
+    return rows
+
+
+def dafna(data: Path, name: str) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+    """(claims, gold) of a DAFNA dataset folder (``dafna_weather`` or ``dafna_books``).
+
+    Frames have the columns of DAFNA_COLUMNS plus ``item`` = object/property and
+    ``seen`` (the parsed crawl time). Values are kept as written.
+    """
+    import pandas as pd
+
+    folder = data / name
+    claims = [r for path in sorted((folder / "claims").glob("*.txt")) for r in _read_dafna(path)]
+    gold = [r for path in sorted((folder / "truth").glob("*.txt")) for r in _read_dafna(path)]
+    frames = []
+    for rows in (claims, gold):
+        frame = pd.DataFrame(rows, columns=list(DAFNA_COLUMNS))
+        frame["item"] = frame["object"] + "/" + frame["property"]
+        frame["seen"] = pd.to_datetime(frame["timestamp"].str.split().str.join(" "),
+                                       format="%a %b %d %H:%M:%S %Y", errors="coerce", utc=True)
+        frames.append(frame)
+    return frames[0], frames[1]

@@ -176,7 +176,8 @@ class Corroborator:
         engine = TruthDiscovery(prior_mean=cfg.reliability_prior_mean,
                                 prior_strength=cfg.reliability_prior_strength,
                                 rel_tolerance=cfg.agreement_rel_tolerance,
-                                intercept=cfg.truth_intercept, duplicates="median")
+                                intercept=cfg.truth_intercept, duplicates="median",
+                                reliability_by="source")
         return engine.fit(obs[["item", "unit", "source", "value", "low", "high", "claim_id",
                                "published_at"]])
 

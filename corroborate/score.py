@@ -159,9 +159,30 @@ def _evolution(names: list[str], values: list[float], first: dict[str, str | Non
     return tuple(sorted(out, key=lambda e: (e.first_seen or "~", e.value)))
 
 
+def support_choice(values: Sequence[float], lows: Sequence[float], highs: Sequence[float],
+                   weights: Sequence[float], tolerance: float, abs_tolerance: float = 0.0) -> int:
+    """Index of the stated figure with the most weighted support.
+
+    A figure's support is the total weight of the sources whose interval
+    (widened by the tolerances) overlaps its own, itself included. Ties go to
+    the figure nearest the weighted median, then to the smaller figure.
+    """
+    lo = np.array([x - abs(x) * tolerance - abs_tolerance for x in lows], dtype=float)
+    hi = np.array([x + abs(x) * tolerance + abs_tolerance for x in highs], dtype=float)
+    w = np.asarray(weights, dtype=float)
+    overlap = (lo[:, None] <= hi[None, :]) & (lo[None, :] <= hi[:, None])
+    support = overlap.astype(float) @ w
+    best = np.flatnonzero(support >= support.max() - 1e-9)
+    if len(best) == 1:
+        return int(best[0])
+    middle = weighted_median(values, weights)
+    return int(min(best, key=lambda i: (abs(values[i] - middle), values[i], i)))
+
+
 def numeric_consensus(
     quantities: Iterable[Mapping[str, Any]], *, tolerance: float,
     weights: Mapping[str, float] | None = None, abs_tolerance: float = 0.0,
+    estimator: str = "support",
 ) -> list[UnitConsensus]:
     """Consensus per unit over *sources*, each counting once, weighted by ``weights``.
 
@@ -170,7 +191,14 @@ def numeric_consensus(
     a unit are not compared. A source stating several figures for one unit
     contributes its median figure and the hull of its intervals. Sources
     missing from ``weights`` weigh 1.
+
+    ``estimator="support"`` (default) takes as consensus the stated figure
+    with the most weighted support (:func:`support_choice`): the figure the
+    most, and most reliable, sources corroborate, always one somebody stated.
+    ``"median"`` takes the lower weighted median.
     """
+    if estimator not in ("support", "median"):
+        raise ValueError(f"numeric_consensus: estimator must be 'support' or 'median'; got {estimator!r}")
     by_unit: dict[str, dict[str, list[Mapping[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for q in quantities:
         if q.get("unit"):
@@ -183,7 +211,8 @@ def numeric_consensus(
         values = [float(np.median([q["value"] for q in per_source[s]])) for s in names]
         lows = [min(float(q["low"]) for q in per_source[s]) for s in names]
         highs = [max(float(q["high"]) for q in per_source[s]) for s in names]
-        consensus = weighted_median(values, w)
+        consensus = (values[support_choice(values, lows, highs, w, tolerance, abs_tolerance)]
+                     if estimator == "support" else weighted_median(values, w))
         # what the sources jointly say, robustly: the median bounds, stretched to hold the consensus
         joint_low = min(weighted_median(lows, w), consensus)
         joint_high = max(weighted_median(highs, w), consensus)

@@ -40,6 +40,7 @@ import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -48,7 +49,8 @@ import pandas as pd
 from .errors import ConfigError
 from .score import MAX_WEIGHT, MIN_WEIGHT, UnitConsensus, logistic, numeric_consensus
 
-PLACEHOLDERS = frozenset({"", "n/a", "na", "--", "-", "*", "null", "none", "nan", "unknown", "?"})
+PLACEHOLDERS = frozenset({"", "n/a", "na", "--", "-", "*", "null", "none", "nan", "unknown", "?",
+                          "not available", "not applicable"})
 _FRACTION = re.compile(r"^([+-]?\d+)\s+(\d+)/(\d+)$|^([+-]?\d+)/(\d+)$")
 
 
@@ -110,11 +112,19 @@ class TruthDiscovery:
     prior_mean, prior_strength : Beta prior on reliability (mean, pseudo-count).
     rel_tolerance : relative widening of each stated interval before comparing
         (rounding: 10,000 vs 10,200 agree at 0.05).
-    abs_tolerance : absolute widening, for quantities near zero.
+    abs_tolerance : absolute widening, for quantities near zero: one number, or
+        a mapping unit -> number (units not listed get 0), e.g. ``{"F": 1}``.
     intercept : log-odds of an item's consensus before any source is counted.
     duplicates : what to do when a source states several values for one item:
         ``"first"`` keeps the earliest (by ``published_at``, then input order),
         ``"median"`` keeps the median value and the hull of the intervals.
+    consensus : ``"median"`` (the weighted median, default) or ``"support"``
+        (the stated figure with the most weighted support); see
+        :func:`score.numeric_consensus`. The median measured better on DAFNA
+        weather (benchmarks/RESULTS.md).
+    reliability_by : ``"source"`` (one reliability per source) or
+        ``"source_unit"`` (one per source and unit: a site can be good at
+        temperatures and bad at pressures). Without units the two are the same.
     max_iter, tol : the fixed-point iteration.
 
     Attributes
@@ -127,8 +137,10 @@ class TruthDiscovery:
     """
 
     def __init__(self, *, prior_mean: float = 0.7, prior_strength: float = 4.0,
-                 rel_tolerance: float = 0.05, abs_tolerance: float = 0.0,
+                 rel_tolerance: float = 0.05, abs_tolerance: float | Mapping[str, float] = 0.0,
                  intercept: float = -1.0, duplicates: Literal["first", "median"] = "first",
+                 consensus: Literal["support", "median"] = "median",
+                 reliability_by: Literal["source", "source_unit"] = "source_unit",
                  max_iter: int = 50, tol: float = 1e-6) -> None:
         self.prior_mean = prior_mean
         self.prior_strength = prior_strength
@@ -136,6 +148,8 @@ class TruthDiscovery:
         self.abs_tolerance = abs_tolerance
         self.intercept = intercept
         self.duplicates = duplicates
+        self.consensus = consensus
+        self.reliability_by = reliability_by
         self.max_iter = max_iter
         self.tol = tol
 
@@ -145,8 +159,13 @@ class TruthDiscovery:
             raise ConfigError(f"TruthDiscovery: prior_mean must be in (0, 1); got {self.prior_mean!r}")
         if self.prior_strength < 0:
             raise ConfigError(f"TruthDiscovery: prior_strength must be >= 0; got {self.prior_strength!r}")
-        if self.rel_tolerance < 0 or self.abs_tolerance < 0:
+        abs_values = (self.abs_tolerance.values() if isinstance(self.abs_tolerance, Mapping)
+                      else [self.abs_tolerance])
+        if self.rel_tolerance < 0 or any(v < 0 for v in abs_values):
             raise ConfigError("TruthDiscovery: tolerances must be >= 0")
+        if self.reliability_by not in ("source", "source_unit"):
+            raise ConfigError("TruthDiscovery: reliability_by must be 'source' or 'source_unit'; "
+                              f"got {self.reliability_by!r}")
         if self.duplicates not in ("first", "median"):
             raise ConfigError(f"TruthDiscovery: duplicates must be 'first' or 'median'; got {self.duplicates!r}")
 
@@ -211,15 +230,15 @@ class TruthDiscovery:
         return agg.sort_values("row", kind="stable")
 
     # ------------------------------------------------------------------ weights
-    @staticmethod
-    def _weights(reliability: np.ndarray) -> np.ndarray:
+    def _weights(self, reliability: np.ndarray) -> np.ndarray:
         """Relative log-odds weights: 1 + logit(r) - mean logit(r), clipped.
 
         A source as reliable as the average weighs 1; log-odds add up as
         evidence, so two sources at reliability 0.25 (0.52 each against an
         average of 0.37) weigh less together than one at 0.48 (1.51). Relative,
         because with many possible values chance agreement is far below 0.5 and
-        an absolute log-odds would silence every source.
+        an absolute log-odds would silence every source. (Doubling or tripling
+        the spread measured worse on a development half of DAFNA weather.)
         """
         if reliability.size == 0:
             return reliability
@@ -263,9 +282,15 @@ class TruthDiscovery:
     def _widened(self, obs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         low = pd.to_numeric(obs["low"], errors="coerce").to_numpy(float)
         high = pd.to_numeric(obs["high"], errors="coerce").to_numpy(float)
+        absolute = obs["unit"].map(self._abs_tolerance_of).to_numpy(float)
         with np.errstate(invalid="ignore"):
-            return (low - np.abs(low) * self.rel_tolerance - self.abs_tolerance,
-                    high + np.abs(high) * self.rel_tolerance + self.abs_tolerance)
+            return (low - np.abs(low) * self.rel_tolerance - absolute,
+                    high + np.abs(high) * self.rel_tolerance + absolute)
+
+    def _abs_tolerance_of(self, unit: str | None) -> float:
+        if isinstance(self.abs_tolerance, Mapping):
+            return float(self.abs_tolerance.get(unit or "", 0.0)) if unit else 0.0
+        return float(self.abs_tolerance)
 
     # ------------------------------------------------------------------ fit
     def fit(self, observations: pd.DataFrame) -> TruthDiscovery:
@@ -274,9 +299,13 @@ class TruthDiscovery:
         num = num.assign(numeric=True)
         cat = cat.assign(numeric=False, low=np.nan, high=np.nan)
         obs = pd.concat([num, cat], ignore_index=True) if len(cat) else num.reset_index(drop=True)
-        sources = sorted(set(obs["source"]))
+        # who is judged: a source, or a source within one unit
+        judged = (list(zip(obs["source"], obs["unit"].fillna(""), strict=True))
+                  if self.reliability_by == "source_unit" else list(zip(obs["source"], [""] * len(obs),
+                                                                         strict=True)))
+        sources = sorted(set(judged))
         source_index = {s: i for i, s in enumerate(sources)}
-        src = obs["source"].map(source_index).to_numpy(int) if len(obs) else np.zeros(0, int)
+        src = np.array([source_index[x] for x in judged], dtype=int)
         j, k, agree = self._pairs(obs) if len(obs) else (np.zeros(0, int),) * 2 + (np.zeros(0, bool),)
         compared = np.bincount(j, minlength=len(obs)) > 0
         a = self.prior_mean * self.prior_strength
@@ -298,17 +327,23 @@ class TruthDiscovery:
             if delta < self.tol:
                 break
         w = self._weights(reliability)
-        weights = dict(zip(sources, w.tolist(), strict=True))
+        weights = dict(zip(sources, w.tolist(), strict=True))        # (source, unit or "")
         n_items = np.bincount(src, minlength=len(sources))
         self.sources_ = pd.DataFrame({
-            "source": sources, "reliability": reliability, "weight": w, "n_items": n_items,
+            "source": [s for s, _ in sources], "unit": [u or None for _, u in sources],
+            "reliability": reliability, "weight": w, "n_items": n_items,
             "n_compared": n_compared.astype(int), "n_agree": n_agree,
-        }).sort_values(["reliability", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
-        self.reliability_ = dict(zip(sources, reliability.tolist(), strict=True))
-        self.weights_ = weights
+        })
+        if self.reliability_by == "source":
+            self.sources_ = self.sources_.drop(columns="unit").sort_values(["reliability", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        per_source = self.reliability_by == "source"
+        self.reliability_ = {(s if per_source else (s, u)): r
+                             for (s, u), r in zip(sources, reliability.tolist(), strict=True)}
+        self.weights_ = {(s if per_source else (s, u)): x for (s, u), x in weights.items()}
         self.n_iter_ = n_iter
         self.rejected_ = rejected
-        results = self._summarise_numeric(num, weights) + self._summarise_categorical(cat, weights)
+        results = (self._summarise_numeric(obs[obs["numeric"]], weights)
+                   + self._summarise_categorical(obs[~obs["numeric"]], weights))
         self.results_ = {(r.item, r.unit): r for r in results}
         self.items_ = pd.DataFrame([{
             "item": r.item, "unit": r.unit, "kind": r.kind, "consensus": r.consensus,
@@ -320,11 +355,17 @@ class TruthDiscovery:
         self.observations_ = obs
         return self
 
+    def _unit_weights(self, weights: dict[tuple[str, str], float], unit: str) -> dict[str, float]:
+        """source -> weight for the items of one unit."""
+        wanted = unit if self.reliability_by == "source_unit" else ""
+        return {s: w for (s, u), w in weights.items() if u == wanted}
+
     def _confidence(self, agreeing: list[str], dissenting: list[str], weights: dict[str, float]) -> float:
         z = self.intercept + sum(weights[s] for s in agreeing) - sum(weights[s] for s in dissenting)
         return logistic(z)
 
-    def _summarise_numeric(self, num: pd.DataFrame, weights: dict[str, float]) -> list[ItemResult]:
+    def _summarise_numeric(self, num: pd.DataFrame,
+                           all_weights: dict[tuple[str, str], float]) -> list[ItemResult]:
         out = []
         if num.empty:
             return out
@@ -334,13 +375,15 @@ class TruthDiscovery:
         records = num.assign(claim_ids=claim_ids)[["key", "item", "unit", "source", "value", "low",
                                                    "high", "claim_ids", "published_at"]]
         for key, group in records.groupby("key", sort=True):
+            weights = self._unit_weights(all_weights, key[1])
             qs = [{"unit": key[1] or "(number)", "source": s, "value": v, "low": lo, "high": hi,
                    "claim_ids": c, "published_at": t}
                   for s, v, lo, hi, c, t in zip(group["source"], group["value"], group["low"],
                                                 group["high"], group["claim_ids"],
                                                 group["published_at"], strict=True)]
             (unit,) = numeric_consensus(qs, tolerance=self.rel_tolerance, weights=weights,
-                                        abs_tolerance=self.abs_tolerance)
+                                        abs_tolerance=self._abs_tolerance_of(key[1] or None),
+                                        estimator=self.consensus)
             dissenting = [d.source for d in unit.dissent]
             agreeing = [s for s in group["source"] if s not in set(dissenting)]
             out.append(ItemResult(
@@ -350,9 +393,11 @@ class TruthDiscovery:
                 dissent=tuple((d.source, d.value) for d in unit.dissent), numeric=unit))
         return out
 
-    def _summarise_categorical(self, cat: pd.DataFrame, weights: dict[str, float]) -> list[ItemResult]:
+    def _summarise_categorical(self, cat: pd.DataFrame,
+                               all_weights: dict[tuple[str, str], float]) -> list[ItemResult]:
         out = []
         for key, group in cat.groupby("key", sort=True):
+            weights = self._unit_weights(all_weights, key[1])
             score: dict[str, float] = {}
             shown: dict[str, Any] = {}
             for s, c, v in zip(group["source"], group["category"], group["value"], strict=True):

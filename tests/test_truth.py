@@ -36,7 +36,7 @@ def _obs(rows: list[tuple[str, str, object]]) -> pd.DataFrame:
 
 
 def test_the_majority_is_not_punished_by_a_small_median() -> None:
-    engine = TruthDiscovery().fit(_obs([("x", "a", 10000), ("x", "b", 10000), ("x", "c", 12000),
+    engine = TruthDiscovery(reliability_by="source").fit(_obs([("x", "a", 10000), ("x", "b", 10000), ("x", "c", 12000),
                                         ("x", "d", 40000)]))
     (item,) = engine.results_.values()
     assert item.consensus == 10000
@@ -52,14 +52,14 @@ def test_reliability_learned_on_some_items_decides_others() -> None:
         rows += [(f"i{i}", "a", 100 + i), (f"i{i}", "b", 100 + i), (f"i{i}", "c", 500 + i),
                  (f"i{i}", "d", 900 + i)]
     rows += [("tie", "a", 1.0), ("tie", "c", 7.0), ("tie", "d", 7.5)]
-    engine = TruthDiscovery().fit(_obs(rows))
+    engine = TruthDiscovery(reliability_by="source").fit(_obs(rows))
     assert engine.results_[("tie", None)].consensus == 1.0      # one reliable source beats two unreliable
     assert engine.reliability_["a"] > 0.75 > 0.35 > engine.reliability_["c"]
     assert engine.weights_["a"] > engine.weights_["c"] + engine.weights_["d"]
 
 
 def test_a_source_seen_once_stays_near_the_prior() -> None:
-    engine = TruthDiscovery(prior_mean=0.7, prior_strength=4).fit(
+    engine = TruthDiscovery(prior_mean=0.7, prior_strength=4, reliability_by="source").fit(
         _obs([("x", "a", 1), ("x", "b", 2), ("x", "c", 2)]))
     assert engine.reliability_["a"] == pytest.approx(2.8 / 5)
 
@@ -136,3 +136,15 @@ def test_truth_cli_rejects_a_malformed_csv(tmp_path: Path, capsys: pytest.Captur
     path.write_text("item,value,source\nt,1,a\nt,,b\n")
     assert main(["truth", str(path), "-o", str(tmp_path / "out")]) == EXIT_INPUT
     assert "claims.csv:row 2, field 'value'" in capsys.readouterr().err
+
+
+def test_reliability_per_unit_separates_a_source_good_at_one_unit_only() -> None:
+    rows = []
+    for i in range(10):
+        rows += [(f"t{i}", "a", 20 + i, "F"), (f"t{i}", "b", 20 + i, "F"), (f"t{i}", "c", 20 + i, "F"),
+                 (f"p{i}", "a", 30.0, "inHg"), (f"p{i}", "b", 30.0, "inHg"), (f"p{i}", "c", 1016.0, "inHg")]
+    obs = pd.DataFrame(rows, columns=["item", "source", "value", "unit"])
+    per_unit = TruthDiscovery(reliability_by="source_unit").fit(obs).reliability_
+    assert per_unit[("c", "F")] > 0.9 > 0.3 > per_unit[("c", "inHg")]
+    per_source = TruthDiscovery(reliability_by="source").fit(obs).reliability_
+    assert 0.3 < per_source["c"] < 0.7
