@@ -41,7 +41,6 @@ class Lexicon:
     predicates: dict[str, str]     # predicate word(s) -> canonical unit
     durations: frozenset[str]
     not_units: frozenset[str]
-    generic: frozenset[str]        # canonical units that a predicate may refine
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +54,6 @@ def lexicon() -> Lexicon:
         predicates=predicates,
         durations=frozenset(doc["durations"]["units"]),
         not_units=frozenset(doc["not_units"]["words"]),
-        generic=frozenset({"people"}),
     )
 
 
@@ -68,9 +66,10 @@ _NUMBER_WORDS = (
 )
 _MAYBE_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS}|dozens|hundreds|thousands|millions|scores)\b",
                            re.IGNORECASE)
+# "hundreds of civilians", and "dozens were injured" / "thousands fled" (no "of")
 _VAGUE = re.compile(
     r"\b(tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions)"
-    r"\s+of\b", re.IGNORECASE)
+    r"(?:\s+of\b|(?=\s+(?:more\s+)?[a-z]))", re.IGNORECASE)
 # (value, low, high) for each vague plural
 _VAGUE_INTERVALS: dict[str, tuple[float, float, float]] = {
     "dozens": (36, 24, 99),
@@ -126,11 +125,17 @@ _CURRENCY = {"US$": "USD", "$": "USD", "£": "GBP", "€": "EUR"}
 _MONEY_AFTER = re.compile(r"^\s*(dollars|euros|pounds|rubles|roubles|won|yuan)\b", re.IGNORECASE)
 _CURRENCY_WORD = {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "rubles": "RUB",
                   "roubles": "RUB", "won": "KRW", "yuan": "CNY"}
-_RANGE_GAP = re.compile(r"^\s*(?:-|–|—|to|and)\s*$", re.IGNORECASE)
+_RANGE_GAP = re.compile(r"^\s*(?:-|–|—|to|and)\s*(?:US\$|\$|£|€)?\s*$", re.IGNORECASE)
 _CHANGE_VERB = re.compile(
     r"\b(?:rose|risen|rise|rising|grew|grown|increased?|jumped|climbed|fell|fallen|dropped|"
     r"declined?|decreased?|went|surged|soared|plunged|cut|raised|lowered|revised)\s+"
     r"(?:\w+\s+){0,2}from\s*$", re.IGNORECASE)
+_TALLY_BEFORE = re.compile(r"\b(?:passed|voted|won|lost|beat|defeated|approved|rejected|carried|"
+                           r"finished|ended)\b[^.]{0,20}$", re.IGNORECASE)
+_SCORE_AFTER = re.compile(r"^\s*(?:win|victory|loss|defeat|draw|lead|home win|away win)\b",
+                          re.IGNORECASE)
+_COMPOUND_AFTER = re.compile(r"^-(?:year|month|week|day|hour|minute|second|point|member|"
+                             r"storey|story|floor|mile|km)s?\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _CLAUSE_END = re.compile(r"[.,;:()\[\]\"“”!?]")
 _STATIVE = {"are", "were", "was", "is", "have", "has", "had", "been", "being", "be", "reported",
@@ -192,7 +197,15 @@ def _recognised(text: str) -> list[_Candidate]:
                 continue                                  # "F-16": an identifier
             if before.isdigit() or before == "" or before.isspace():
                 start, value = start + 1, abs(value)       # "10,000-12,000": a range dash
-        out.append(_Candidate(start, end, value, is_word=not any(c.isdigit() for c in raw)))
+        before = text[max(0, start - 12):start].lower()
+        if raw.lower().startswith("a ") and re.search(r"\bhalf\s+$", before):
+            start -= len(before) - re.search(r"\bhalf\s+$", before).start()  # type: ignore[union-attr]
+            value /= 2                                       # "half a million"
+        is_word = not any(c.isdigit() for c in raw)
+        if is_word and raw.lower() == "one" and (re.search(r"\bno\s+$", before)
+                                                 or re.match(r"\s+of\b", text[end:end + 5])):
+            continue                                         # "no one", "one of the soldiers"
+        out.append(_Candidate(start, end, value, is_word=is_word))
     return out
 
 
@@ -219,10 +232,11 @@ def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
             b = cands[i + 1]
             gap = text[a.end:b.start]
             before = text[max(0, a.start - 40):a.start]
-            sep = gap.strip().lower()
+            sep = gap.strip().lower().rstrip("$£€").removesuffix("us").strip()
             is_range = bool(_RANGE_GAP.match(gap)) and (
                 (sep == "and" and re.search(r"\bbetween\s*(?:US\$|\$|£|€)?\s*$", before, re.I))
-                or (sep == "to" and not _CHANGE_VERB.search(before))
+                or (sep == "to" and not _CHANGE_VERB.search(before)
+                    and not _TALLY_BEFORE.search(before))            # "passed 52 to 48"
                 or sep in {"-", "–", "—"}
             )
             if is_range:
@@ -248,12 +262,16 @@ def _not_a_count(text: str, c: _Candidate) -> bool:
         return True
     if _DATE_BEFORE.search(before) and not c.is_word and c.value <= 31:
         return True
-    if _DATE_AFTER.match(after) or _SLASH_DATE.match(after) or re.search(r"\d[/.]$", before):
+    if _DATE_AFTER.match(after) or _SLASH_DATE.match(after) or re.search(r"\d[/.:]$", before):
         return True
     if _ORDINAL_AFTER.match(after) or _TIME_AFTER.match(after) or ":" in raw:
         return True
     if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
         return True
+    if _COMPOUND_AFTER.match(after):
+        return True                                           # "a five-year plan", "a 10-point lead"
+    if c.vague == "range" and _SCORE_AFTER.match(after):
+        return True                                           # "the 2-1 win"
     if not text[:c.start].strip() and re.match(r"^[.)]\s", after):
         return True                                           # "1. The first point"
     return False
@@ -262,9 +280,9 @@ def _not_a_count(text: str, c: _Candidate) -> bool:
 def _find_unit(after: str, *, allow_unlisted: bool) -> tuple[str | None, str]:
     """(canonical unit, kind) from the words after a number.
 
-    ``allow_unlisted`` lets a plural noun outside the lexicon ("12 tanks") be
-    the unit; it is off for numbers written as words, where "no one knows"
-    would otherwise count "knows".
+    ``allow_unlisted`` lets a plural noun outside the lexicon ("12 tanks",
+    "two terms") be the unit; it is off for the word "one", where "one
+    message" or "no one knows" would otherwise count something.
     """
     lex = lexicon()
     m = _CLAUSE_END.search(after)
@@ -282,12 +300,10 @@ def _find_unit(after: str, *, allow_unlisted: bool) -> tuple[str | None, str]:
     for i, word in enumerate(words[:4]):
         pair = f"{word} {words[i + 1]}" if i + 1 < len(words) else ""
         if pair in lex.units:
-            return lex.units[pair], "count"
+            return predicate(words[i + 2:]) or lex.units[pair], "count"
         if word in lex.units:
-            canon = lex.units[word]
-            if canon in lex.generic:
-                return predicate(words[i + 1:]) or canon, "count"
-            return canon, "count"
+            # "200 servicemen were wounded" counts the wounded, not the servicemen
+            return predicate(words[i + 1:]) or lex.units[word], "count"
         if word in lex.durations:
             return (word if word.endswith("s") else word + "s"), "duration"
         if word in lex.not_units or word in _STATIVE:
@@ -300,7 +316,7 @@ def _find_unit(after: str, *, allow_unlisted: bool) -> tuple[str | None, str]:
     if (allow_unlisted and len(first) > 2 and first.endswith("s") and first not in lex.not_units
             and first not in _STATIVE and after[:1].isspace()
             and first == _WORD.findall(after)[0]):
-        return first, "count"                                 # an unlisted plural noun
+        return predicate(words[1:]) or first, "count"         # an unlisted plural noun
     return None, "number"
 
 
@@ -356,7 +372,7 @@ def parse_quantities(text: str, *, approx_rel_width: float = 0.10) -> list[Quant
         elif c.is_word and 0 < value < 1 and re.match(r"^\s*of\b", after):
             kind, unit, value = "percent", "%", value * 100     # "a third of the troops"
         else:
-            unit, kind = _find_unit(after, allow_unlisted=not c.is_word)
+            unit, kind = _find_unit(after, allow_unlisted=not c.is_word or value >= 2)
         raw = text[start:end]
         if kind == "number" and re.fullmatch(r"\d{4}", raw) and 1800 <= value <= 2100:
             continue                                          # a year
