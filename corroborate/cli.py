@@ -112,6 +112,10 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
               show_default=True,
               help="A source giving several values for one item: keep the earliest "
                    "(by published_at, then file order) or the median.")
+@click.option("--reliability-by", type=click.Choice(["source_unit", "source"]), default="source_unit",
+              show_default=True,
+              help="Learn one reliability per source and unit (a site can be good at temperatures "
+                   "and bad at pressures), or one per source.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="TOML file overriding [reliability] and [truth] settings.")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
@@ -119,7 +123,8 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
 def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_tolerance: float,
-          duplicates: str, config_path: Path | None, top: int, quiet: bool, verbose: int) -> None:
+          duplicates: str, reliability_by: str, config_path: Path | None, top: int, quiet: bool,
+          verbose: int) -> None:
     """Find the consensus of structured claims and the reliability of their sources.
 
     CLAIMS is a long-format CSV (or JSONL / Parquet) with the columns item,
@@ -139,9 +144,11 @@ def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_toler
         rel_tolerance=cfg.agreement_rel_tolerance if rel_tolerance is None else rel_tolerance,
         abs_tolerance=abs_tolerance, intercept=cfg.truth_intercept,
         duplicates=duplicates,  # type: ignore[arg-type]
+        reliability_by=reliability_by,  # type: ignore[arg-type]
     ).fit(table)
     settings = {"rel_tolerance": engine.rel_tolerance, "abs_tolerance": engine.abs_tolerance,
-                "duplicates": duplicates, "prior_mean": engine.prior_mean,
+                "duplicates": duplicates, "reliability_by": reliability_by,
+                "prior_mean": engine.prior_mean,
                 "prior_strength": engine.prior_strength, "intercept": engine.intercept,
                 "scoring_version": cfg.scoring_version}
     paths = write_truth_outputs(engine, outdir, settings)
@@ -150,10 +157,11 @@ def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_toler
                f"{len(sources)} sources, {len(engine.rejected_)} values rejected, "
                f"{engine.n_iter_} iterations")
     shown = sources if len(sources) <= 2 * top else pd.concat([sources.head(top), sources.tail(top)])
-    click.echo(f"\n{'source':<32} {'reliability':>11} {'compared':>9} {'agreed':>8}")
+    click.echo(f"\n{'source':<28} {'unit':<12} {'reliability':>11} {'compared':>9} {'agreed':>8}")
     for row in shown.itertuples():
-        click.echo(f"{str(row.source)[:32]:<32} {row.reliability:>11.3f} {row.n_compared:>9d} "
-                   f"{row.n_agree:>8.0f}")
+        unit = getattr(row, "unit", None) or ""
+        click.echo(f"{str(row.source)[:28]:<28} {str(unit)[:12]:<12} {row.reliability:>11.3f} "
+                   f"{row.n_compared:>9d} {row.n_agree:>8.0f}")
     click.echo("")
     for name in TRUTH_OUTPUT_FILES:
         click.echo(f"wrote {paths[name]}")

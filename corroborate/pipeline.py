@@ -191,8 +191,7 @@ class Corroborator:
         for r in records:
             stamp = published.get(r["article_id"])
             r["published_at"] = None if stamp is None or pd.isna(stamp) else stamp.isoformat()
-        reliability = {s: truth.reliability_.get(s, cfg.reliability_prior_mean)
-                       for s in claims["source"]}
+        compared_sources = set(truth.observations_["source"]) if len(truth.observations_) else set()
         by_cluster: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for r, label in zip(records, labels.tolist(), strict=True):
             by_cluster[label].append(r)
@@ -205,6 +204,11 @@ class Corroborator:
             qs = [{**q, "source": m["source"], "claim_id": m["claim_id"],
                    "published_at": m["published_at"]}
                   for m in members for q in q_by_claim.get(m["claim_id"], [])]
+            # what each source earned on *other* clusters: agreement here is scored once
+            here = {f"cluster {label}"}
+            reliability = {m["source"]: (truth.reliability_without(m["source"], here)
+                                         if m["source"] in compared_sources
+                                         else cfg.reliability_prior_mean) for m in members}
             score = score_cluster(
                 cluster_id=label, claims=members, quantities=qs,
                 representative=records[medoids[label]]["text"],

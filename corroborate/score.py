@@ -346,7 +346,8 @@ def score_cluster(
         if abs(reliability_effect) >= 0.005:
             detail = ", ".join(f"{s} {reliability.get(s, prior_reliability):.2f}" for s in sources[:6])
             reasons.append(Reason("source_reliability",
-                                  f"how often these sources agree with the others elsewhere: {detail}",
+                                  f"how often these sources' figures agreed with other sources' on "
+                                  f"other claims: {detail}",
                                   round(reliability_effect, 4)))
 
     z = intercept + source_effect - conflict_penalty * (1.0 - agreement) + reliability_effect

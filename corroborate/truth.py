@@ -352,8 +352,28 @@ class TruthDiscovery:
             "dissent": "; ".join(f"{v} ({s})" for s, v in r.dissent),
         } for r in results], columns=["item", "unit", "kind", "consensus", "low", "high", "n_sources",
                                      "agreement", "confidence", "dissent"])
-        self.observations_ = obs
+        # each observation's final support from the other sources (NaN: nobody to compare with)
+        self.observations_ = obs.assign(support=np.where(compared, support, np.nan)
+                                        if len(obs) else np.zeros(0))
         return self
+
+    def reliability_without(self, source: str, items: set[str]) -> float:
+        """The reliability of ``source`` learned from every item except ``items``.
+
+        Lets a caller score a claim with what the source earned *elsewhere*,
+        so agreement on a claim is not counted twice (once as agreement, once
+        as reliability). Only for ``reliability_by="source"``.
+        """
+        if self.reliability_by != "source":
+            raise ConfigError("reliability_without needs reliability_by='source'")
+        obs = self.observations_
+        mine = obs[(obs["source"] == source) & obs["support"].notna()]
+        kept = mine[~mine["item"].isin(items)]
+        a = self.prior_mean * self.prior_strength
+        b = (1 - self.prior_mean) * self.prior_strength
+        if a + b + len(kept) == 0:
+            return self.prior_mean
+        return float((a + kept["support"].sum()) / (a + b + len(kept)))
 
     def _unit_weights(self, weights: dict[tuple[str, str], float], unit: str) -> dict[str, float]:
         """source -> weight for the items of one unit."""

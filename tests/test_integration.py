@@ -63,6 +63,17 @@ def test_outlier_is_outranked_or_dissenting(example_fit: Corroborator) -> None:
         assert score.confidence < top.confidence - 0.3
 
 
+def test_report_shows_the_consensus_interval_and_the_dissenting_source(example_fit: Corroborator) -> None:
+    from corroborate import render_markdown
+
+    md = render_markdown(example_fit.report())
+    assert "| troops | 10,000 | 9,000–11,000 |" in md
+    assert "40,000 (bulletin24.example)" in md
+    assert "## Sources" in md
+    sources = example_fit.sources_.set_index("source")
+    assert sources.loc["bulletin24.example", "reliability"] < sources.loc["pacific-daily.example", "reliability"]
+
+
 def test_denial_and_unrelated_claims_are_single_source(example_fit: Corroborator) -> None:
     for pattern in ("Peskov denied", "benchmark interest rate", "budget of \\$2.3 million"):
         label = _cluster_of(example_fit, re.compile(pattern))

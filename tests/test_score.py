@@ -95,3 +95,39 @@ def test_overlapping_hedges_agree_but_flat_figures_do_not() -> None:
     assert hedged.agreement == 1.0                         # "some 12,000" overlaps "about 10,000"
     (flat,) = numeric_consensus(about_10k + [_q("c", 12000)], tolerance=0.05)
     assert [d.source for d in flat.dissent] == ["c"]       # a flat 12,000 does not
+
+
+def _dated(source: str, value: float, when: str, low: float | None = None,
+           high: float | None = None) -> dict[str, object]:
+    return {**_q(source, value, low, high), "published_at": when}
+
+
+def test_an_earlier_smaller_figure_is_evolution_not_conflict() -> None:
+    qs = [_dated("early", 3000, "2024-10-23"),
+          _dated("a", 10000, "2024-10-28", 9000, 11000), _dated("b", 10000, "2024-10-28"),
+          _dated("c", 10000, "2024-10-29")]
+    s = score_cluster(cluster_id=0, claims=_claims(["early", "a", "b", "c"]), quantities=qs,
+                      representative="x", **PARAMS)
+    (unit,) = s.quantities
+    assert unit.evolving and [d.source for d in unit.dissent] == ["early"]
+    assert [(e.value, e.first_seen) for e in unit.evolution] == [(3000, "2024-10-23"), (10000, "2024-10-28")]
+    codes = {r.code: r.effect for r in s.reasons}
+    assert codes["evolving_numbers"] == 0 and "conflicting_numbers" not in codes
+    assert s.numeric_agreement == 1.0
+
+
+def test_a_later_outlier_is_still_a_conflict() -> None:
+    qs = [_dated("a", 10000, "2024-10-28"), _dated("b", 10000, "2024-10-28"),
+          _dated("late", 40000, "2024-10-30")]
+    s = score_cluster(cluster_id=0, claims=_claims(["a", "b", "late"]), quantities=qs,
+                      representative="x", **PARAMS)
+    assert not s.quantities[0].evolving
+    assert any(r.code == "conflicting_numbers" for r in s.reasons)
+
+
+def test_weights_decide_between_two_figures() -> None:
+    qs = [_q("trusted", 10000), _q("doubtful", 40000)]
+    (unit,) = numeric_consensus(qs, tolerance=0.05, weights={"trusted": 2.0, "doubtful": 0.5})
+    assert unit.consensus == 10000 and unit.agreement == pytest.approx(0.8)
+    (flipped,) = numeric_consensus(qs, tolerance=0.05, weights={"trusted": 0.5, "doubtful": 2.0})
+    assert flipped.consensus == 40000

@@ -148,3 +148,14 @@ def test_reliability_per_unit_separates_a_source_good_at_one_unit_only() -> None
     assert per_unit[("c", "F")] > 0.9 > 0.3 > per_unit[("c", "inHg")]
     per_source = TruthDiscovery(reliability_by="source").fit(obs).reliability_
     assert 0.3 < per_source["c"] < 0.7
+
+
+def test_reliability_without_an_item_is_what_the_other_items_earned() -> None:
+    rows = [("x", "a", 1), ("x", "b", 1), ("y", "a", 5), ("y", "b", 9), ("y", "c", 9)]
+    engine = TruthDiscovery(reliability_by="source").fit(_obs(rows))
+    only_y = TruthDiscovery(reliability_by="source").fit(_obs(rows[2:]))
+    # a agreed on x and disagreed on y; without x, a keeps only y's evidence
+    assert engine.reliability_without("a", {"x"}) == pytest.approx(2.8 / 5)
+    assert engine.reliability_without("a", {"x", "y"}) == pytest.approx(0.7)
+    assert engine.reliability_["a"] > engine.reliability_without("a", {"x"})
+    assert only_y.reliability_["a"] == pytest.approx(2.8 / 5)
