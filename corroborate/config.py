@@ -40,6 +40,10 @@ _TOML_KEYS: dict[str, tuple[str, str]] = {
     "reliability_prior_mean": ("reliability", "prior_mean"),
     "reliability_prior_strength": ("reliability", "prior_strength"),
     "truth_intercept": ("truth", "intercept"),
+    "copy_threshold": ("independence", "copy_threshold"),
+    "denial_link_threshold": ("independence", "denial_link_threshold"),
+    "denial_penalty": ("confidence", "denial_penalty"),
+    "hedge_penalty": ("confidence", "hedge_penalty"),
 }
 _FIELD_OF = {place: name for name, place in _TOML_KEYS.items()}
 
@@ -107,8 +111,13 @@ class Config:
     per_reliability_logit: float = 1.0
     # source reliability (corroborate.truth)
     reliability_prior_mean: float = 0.7
-    reliability_prior_strength: float = 4.0
+    reliability_prior_strength: float = 10.0
     truth_intercept: float = -1.0
+    # independence (corroborate.syndication, corroborate.attribution)
+    copy_threshold: float = 0.27
+    denial_link_threshold: float = 0.37
+    denial_penalty: float = 2.0
+    hedge_penalty: float = 0.5
     # provenance
     scoring_version: str = field(default="unversioned")
 
@@ -137,6 +146,13 @@ class Config:
             raise bad("reliability_prior_mean", "a probability in (0, 1)")
         if float(self.reliability_prior_strength) < 0:
             raise bad("reliability_prior_strength", "a number >= 0")
+        if not 0.0 < float(self.copy_threshold) <= 1.0:
+            raise bad("copy_threshold", "a Jaccard similarity in (0, 1]")
+        if not 0.0 < float(self.denial_link_threshold) < 2.0:
+            raise bad("denial_link_threshold", "a cosine distance in (0, 2)")
+        if float(self.denial_penalty) < 0 or float(self.hedge_penalty) < 0:
+            raise bad("denial_penalty" if float(self.denial_penalty) < 0 else "hedge_penalty",
+                      "a number >= 0")
 
     @classmethod
     def default(cls) -> Config:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from .attribution import attribute_claims
 from .claims import extract_claims
 from .cluster import ClaimClusterer, medoid_index, medoid_indices
 from .config import Config
@@ -29,7 +30,8 @@ from .io import read_articles
 from .quantities import extract_quantities, quantities_by_claim
 from .report.model import Report
 from .score import ClusterScore, score_cluster
-from .sources import source_table
+from .sources import evidence_units, source_table
+from .syndication import syndication
 from .truth import TruthDiscovery
 
 logger = logging.getLogger(__name__)
@@ -126,7 +128,12 @@ class Corroborator:
         rejected = list(earlier) + list(frame.attrs.get("rejected", []))
         lap("read")
 
+        frame = frame.merge(syndication(frame, threshold=cfg.copy_threshold), on="article_id",
+                            how="left")
+        lap("syndication")
         claims, dropped = extract_claims(frame, min_words=cfg.min_words)
+        attribution = attribute_claims(claims["text"].tolist())
+        claims = pd.concat([claims, attribution[["attributed_to", "speaker", "stance"]]], axis=1)
         lap("claims")
         quantities = extract_quantities(claims, approx_rel_width=cfg.approx_rel_width)
         lap("quantities")
@@ -142,9 +149,12 @@ class Corroborator:
                   if len(claims) else np.zeros(0, dtype=np.int64))
         lap("cluster")
 
-        claims = claims.assign(cluster_id=labels)
+        units, copy_keys = evidence_units(claims, frame)
+        claims = claims.assign(cluster_id=labels, evidence_unit=units, copy_key=copy_keys)
+        links = self._link_denials(cfg, claims, attribution["content"], embeddings, embedder)
+        lap("independence")
         truth = self._learn_reliability(cfg, frame, claims, quantities)
-        scores = self._score(cfg, frame, claims, quantities, embeddings, labels, truth)
+        scores = self._score(cfg, frame, claims, quantities, embeddings, labels, truth, links)
         sources = source_table(frame, claims, scores, truth)
         lap("score")
 
@@ -153,7 +163,8 @@ class Corroborator:
         self.embedding_stats_ = dict(getattr(embedder, "last_stats", {}))
         self.articles_ = frame
         self.rejected_ = rejected
-        self.claims_ = claims
+        self.claims_ = claims.drop(columns=["copy_key"])
+        self.denial_links_ = links
         self.dropped_ = dropped
         self.quantities_ = quantities
         self.embeddings_ = embeddings
@@ -163,6 +174,35 @@ class Corroborator:
         self.sources_ = sources
         self.timings_ = timings
         return self
+
+    @staticmethod
+    def _link_denials(cfg: Config, claims: pd.DataFrame, content: pd.Series, embeddings: np.ndarray,
+                      embedder: Embedder) -> dict[int, list[dict[str, Any]]]:
+        """Link each denial to the claim it denies: the nearest non-denying claim,
+        within ``denial_link_threshold`` of the denied clause, in another cluster.
+
+        Returns ``cluster_id -> [denying claim records]``.
+        """
+        is_denial = (claims["stance"] == "denied").to_numpy(dtype=bool)
+        has_content = np.array([isinstance(c, str) and bool(c) for c in content], dtype=bool)
+        denied = np.flatnonzero(is_denial & has_content)
+        asserting = np.flatnonzero(~is_denial)
+        links: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        if not len(denied) or not len(asserting):
+            return links
+        vectors = embedder.encode([str(content.iloc[i]) for i in denied])
+        similarity = vectors @ embeddings[asserting].T
+        for row, i in enumerate(denied):
+            best = int(np.argmax(similarity[row]))
+            target = asserting[best]
+            own, other = int(claims["cluster_id"].iloc[i]), int(claims["cluster_id"].iloc[target])
+            if 1.0 - float(similarity[row, best]) <= cfg.denial_link_threshold and own != other:
+                record = claims.iloc[i]
+                links[other].append({"claim_id": record["claim_id"], "source": record["source"],
+                                     "evidence_unit": record["evidence_unit"],
+                                     "attributed_to": record["attributed_to"],
+                                     "text": record["text"]})
+        return links
 
     @staticmethod
     def _learn_reliability(cfg: Config, articles: pd.DataFrame, claims: pd.DataFrame,
@@ -183,11 +223,17 @@ class Corroborator:
 
     def _score(self, cfg: Config, articles: pd.DataFrame, claims: pd.DataFrame,
                quantities: pd.DataFrame, embeddings: np.ndarray,
-               labels: np.ndarray, truth: TruthDiscovery) -> list[ClusterScore]:
+               labels: np.ndarray, truth: TruthDiscovery,
+               links: dict[int, list[dict[str, Any]]]) -> list[ClusterScore]:
         if claims.empty:
             return []
         published = dict(zip(articles["article_id"], articles["published_at"], strict=True))
-        records = claims[["claim_id", "article_id", "source", "text"]].to_dict(orient="records")
+        records = claims[["claim_id", "article_id", "source", "text", "evidence_unit", "copy_key",
+                          "attributed_to", "stance"]].to_dict(orient="records")
+        for r in records:
+            for key in ("attributed_to", "copy_key"):
+                if not isinstance(r[key], str):
+                    r[key] = None
         for r in records:
             stamp = published.get(r["article_id"])
             r["published_at"] = None if stamp is None or pd.isna(stamp) else stamp.isoformat()
@@ -218,6 +264,8 @@ class Corroborator:
                 weights=truth.weights_, reliability=reliability,
                 prior_reliability=cfg.reliability_prior_mean,
                 per_reliability_logit=cfg.per_reliability_logit,
+                linked_denials=links.get(label, []), denial_penalty=cfg.denial_penalty,
+                hedge_penalty=cfg.hedge_penalty,
             )
             dissenting = {c for q in score.quantities for d in q.dissent for c in d.claim_ids}
             if records[medoids[label]]["claim_id"] in dissenting:

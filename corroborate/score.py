@@ -5,9 +5,16 @@ Pure functions over plain data; :func:`score_cluster` puts them together.
 Confidence (parameters in ``models/scoring-v1.toml``)::
 
     z = intercept
-        + per_doubling_sources * log2(effective_sources)
+        + per_doubling_sources * log2(independent_sources)
         - conflict_penalty * (1 - numeric_agreement)
+        + per_reliability_logit * mean(logit(reliability elsewhere) - logit(prior))
+        - denial_penalty * d / (d + independent_sources)     (d: independent denying units)
+        - hedge_penalty * hedged share                       (when most claims hedge)
     confidence = 1 / (1 + exp(-z))
+
+``independent_sources`` counts distinct evidence units (an origin quoted by
+many outlets, a wire story and its reprints, an outlet repeating itself: one
+each; see :func:`corroborate.sources.evidence_units`).
 
 ``effective_sources`` is exp of the Shannon entropy of the share of the
 cluster's articles that each source published: one outlet repeating a claim
@@ -37,8 +44,9 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class Reason:
-    code: str            # single_source | multi_source | one_source_dominates | numbers_agree |
-                         # conflicting_numbers | evolving_numbers | source_reliability
+    code: str            # single_source | multi_source | single_origin | copies |
+                         # one_source_dominates | numbers_agree | conflicting_numbers |
+                         # evolving_numbers | source_reliability | contested | hedged
     detail: str          # a sentence a reader can check
     effect: float        # change in log-odds this reason contributes (0 when informational)
 
@@ -92,6 +100,11 @@ class ClusterScore:
     reasons: tuple[Reason, ...]
     first_seen: str | None = None
     last_seen: str | None = None
+    independent_sources: int = 0
+    origins: tuple[str, ...] = ()
+    copy_groups: tuple[tuple[str, ...], ...] = ()
+    stance: dict[str, int] = field(default_factory=dict)
+    linked_denials: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -281,9 +294,19 @@ def score_cluster(
     reliability: Mapping[str, float] | None = None,
     prior_reliability: float = 0.7,
     per_reliability_logit: float = 0.0,
+    linked_denials: Sequence[Mapping[str, Any]] = (),
+    denial_penalty: float = 0.0,
+    hedge_penalty: float = 0.0,
 ) -> ClusterScore:
     """Score one cluster. ``claims`` are dicts with ``claim_id, article_id, source``
-    and optionally ``published_at`` (ISO text or ``None``).
+    and optionally ``published_at`` (ISO text or ``None``), ``evidence_unit``,
+    ``copy_key``, ``attributed_to`` and ``stance`` (see :mod:`corroborate.sources`).
+
+    Confidence rests on ``independent_sources``, the number of distinct
+    evidence units among the claims that do not deny: copies of one story,
+    or outlets quoting one origin, count once. ``linked_denials`` are denying
+    claims from elsewhere linked to this one; denials from units that do not
+    also assert it lower confidence (``contested``).
 
     ``weights`` (source -> weight learned by :mod:`corroborate.truth`; missing
     sources weigh 1) weight the numeric consensus; ``reliability`` adds
@@ -299,21 +322,48 @@ def score_cluster(
     sources = tuple(sorted(per_source))
     n_articles = sum(per_source.values())
     effective = effective_source_count(per_source)
+    stance_of = [str(c.get("stance") or "asserted") for c in claims]
+    unit_of = [str(c.get("evidence_unit") or f"source:{c['source']}") for c in claims]
+    asserting = [i for i, st in enumerate(stance_of) if st != "denied"] or list(range(len(claims)))
+    asserting_units = {unit_of[i] for i in asserting}
+    independent = len(asserting_units)
+    origins = tuple(sorted({str(claims[i]["attributed_to"]) for i in asserting
+                            if claims[i].get("attributed_to")}))
+    deniers = [(str(claims[i]["source"]), unit_of[i], str(claims[i].get("attributed_to") or ""))
+               for i in range(len(claims)) if stance_of[i] == "denied" and i not in asserting]
+    deniers += [(str(d["source"]), str(d.get("evidence_unit") or f"source:{d['source']}"),
+                 str(d.get("attributed_to") or "")) for d in linked_denials]
+    denying_units = {u for _, u, _ in deniers} - asserting_units
+    copies: dict[str, set[str]] = defaultdict(set)
+    for i in asserting:
+        if claims[i].get("copy_key"):
+            copies[str(claims[i]["copy_key"])].add(str(claims[i]["source"]))
+    copy_groups = tuple(sorted(tuple(sorted(v)) for v in copies.values() if len(v) > 1))
     units = numeric_consensus(quantities, tolerance=agreement_rel_tolerance, weights=weights)
     compared = [u for u in units if u.n_sources >= 2]
     agreement = min((u.agreement for u in compared if not u.evolving), default=1.0)
 
     reasons: list[Reason] = []
-    source_effect = per_doubling_sources * math.log2(max(effective, 1.0))
+    source_effect = per_doubling_sources * math.log2(max(independent, 1))
     if len(sources) == 1:
         reasons.append(Reason("single_source",
                               f"only {sources[0]} states this"
                               + (f" ({n_articles} articles)" if n_articles > 1 else ""), 0.0))
     else:
+        unit_names = sorted(u.split(":", 1)[1] if not u.startswith("copy:") else f"copy group {u[5:]}"
+                            for u in asserting_units)
         reasons.append(Reason("multi_source",
-                              f"{len(sources)} sources state this (effectively {effective:.1f} "
-                              f"independent by article share): {_list(list(sources))}",
-                              round(source_effect, 4)))
+                              f"{len(sources)} sources state this, {independent} independently: "
+                              f"{_list(unit_names)}", round(source_effect, 4)))
+        attributed = [i for i in asserting if claims[i].get("attributed_to")]
+        if len(origins) == 1 and len(attributed) == len(asserting):
+            outlets = {str(claims[i]["source"]) for i in asserting}
+            reasons.append(Reason("single_origin",
+                                  f"all {len(outlets)} outlets cite {origins[0]}: one origin", 0.0))
+        for group in copy_groups:
+            reasons.append(Reason("copies",
+                                  f"{len(group)} outlets ran one story ({', '.join(group)}): "
+                                  "counted once", 0.0))
         top, top_n = per_source.most_common(1)[0]
         if top_n > 1 and effective < 0.75 * len(sources):
             reasons.append(Reason("one_source_dominates",
@@ -350,7 +400,22 @@ def score_cluster(
                                   f"other claims: {detail}",
                                   round(reliability_effect, 4)))
 
-    z = intercept + source_effect - conflict_penalty * (1.0 - agreement) + reliability_effect
+    denial_effect = 0.0
+    if denying_units:
+        d = len(denying_units)
+        denial_effect = -denial_penalty * d / (d + independent)
+        who = "; ".join(sorted({f"{s} ({o})" if o else s for s, u, o in deniers if u in denying_units}))
+        reasons.append(Reason("contested", f"denied by {d} independent source(s): {who}",
+                              round(denial_effect, 4)))
+    hedged = sum(1 for i in asserting if stance_of[i] == "hedged")
+    hedge_effect = 0.0
+    if asserting and hedged / len(asserting) >= 0.5:
+        hedge_effect = -hedge_penalty * hedged / len(asserting)
+        reasons.append(Reason("hedged", f"{hedged} of {len(asserting)} claims are hedged "
+                                        "(reportedly, may, suspect...)", round(hedge_effect, 4)))
+
+    z = (intercept + source_effect - conflict_penalty * (1.0 - agreement) + reliability_effect
+         + denial_effect + hedge_effect)
     times = sorted(str(c["published_at"]) for c in claims if c.get("published_at"))
     return ClusterScore(
         cluster_id=cluster_id,
@@ -367,6 +432,11 @@ def score_cluster(
         reasons=tuple(reasons),
         first_seen=times[0] if times else None,
         last_seen=times[-1] if times else None,
+        independent_sources=independent,
+        origins=origins,
+        copy_groups=copy_groups,
+        stance={st: stance_of.count(st) for st in ("asserted", "hedged", "denied")},
+        linked_denials=tuple(sorted(str(d["claim_id"]) for d in linked_denials)),
     )
 
 

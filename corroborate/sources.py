@@ -47,3 +47,45 @@ def source_table(articles: pd.DataFrame, claims: pd.DataFrame, scores: Sequence[
     frame = pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
     return frame.sort_values(["reliability", "source"], ascending=[False, True],
                              kind="stable").reset_index(drop=True)
+
+
+def article_keys(articles: pd.DataFrame) -> pd.Series:
+    """The independence key of each article: its wire, else its copy group when
+    the group has several articles, else its outlet."""
+    size = articles["copy_group"].map(articles["copy_group"].value_counts())
+    # a reprint that dropped the credit line is still the wire's story
+    group_wire = (articles.dropna(subset=["wire"]).drop_duplicates("copy_group")
+                  .set_index("copy_group")["wire"])
+    wires = articles["copy_group"].map(group_wire)
+    keys = []
+    for source, group, wire, n in zip(articles["source"], articles["copy_group"], wires,
+                                      size, strict=True):
+        if isinstance(wire, str) and wire:
+            keys.append(f"wire:{wire}")
+        elif n > 1:
+            keys.append(f"copy:{group}")
+        else:
+            keys.append(f"source:{source}")
+    return pd.Series(keys, index=articles.index)
+
+
+def evidence_units(claims: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(evidence unit, copy key) of each claim.
+
+    A claim's evidence unit is what it independently rests on: the origin it is
+    attributed to ("origin:pentagon": ten outlets quoting one spokesperson are
+    one piece of evidence), else its article's wire or copy group (a wire story
+    and its reprints are one), else its outlet (an outlet repeating itself is
+    one). Claims with the same text (copied verbatim) share one unit. The copy
+    key is the article's wire or copy group, or None.
+    """
+    key_of = dict(zip(articles["article_id"], article_keys(articles), strict=True))
+    units, copy_keys, by_text = [], [], {}
+    for article_id, origin, text in zip(claims["article_id"], claims["attributed_to"], claims["text"],
+                                        strict=True):
+        article_key = key_of[article_id]
+        unit = f"origin:{origin}" if isinstance(origin, str) and origin else article_key
+        unit = by_text.setdefault(" ".join(text.casefold().split()), unit)
+        units.append(unit)
+        copy_keys.append(article_key if not article_key.startswith("source:") else None)
+    return pd.Series(units, index=claims.index), pd.Series(copy_keys, index=claims.index, dtype=object)

