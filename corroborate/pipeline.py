@@ -210,16 +210,18 @@ class Corroborator:
         """Reliability of each source from its numeric agreement across all clusters."""
         has_unit = quantities["unit"].map(lambda u: isinstance(u, str)).astype(bool)
         obs = quantities.loc[has_unit].merge(
-            claims[["claim_id", "article_id", "source", "cluster_id"]], on="claim_id")
+            claims[["claim_id", "article_id", "source", "cluster_id", "evidence_unit"]], on="claim_id")
         obs = obs.merge(articles[["article_id", "published_at"]], on="article_id", how="left")
-        obs = obs.assign(item=obs["cluster_id"].map(lambda c: f"cluster {c}"))
+        obs = obs.assign(item=obs["cluster_id"].map(lambda c: f"cluster {c}"),
+                         group=obs["evidence_unit"].where(obs["evidence_unit"].map(
+                             lambda u: not str(u).startswith("source:")), None))
         engine = TruthDiscovery(prior_mean=cfg.reliability_prior_mean,
                                 prior_strength=cfg.reliability_prior_strength,
                                 rel_tolerance=cfg.agreement_rel_tolerance,
                                 intercept=cfg.truth_intercept, duplicates="median",
                                 reliability_by="source")
         return engine.fit(obs[["item", "unit", "source", "value", "low", "high", "claim_id",
-                               "published_at"]])
+                               "published_at", "group"]])
 
     def _score(self, cfg: Config, articles: pd.DataFrame, claims: pd.DataFrame,
                quantities: pd.DataFrame, embeddings: np.ndarray,

@@ -2,7 +2,9 @@
 
 Input is long format, one observation per row: ``item, source, value`` and
 optionally ``low, high`` (a stated interval, e.g. from hedges), ``unit``,
-``published_at`` and ``claim_id``. The text pipeline feeds it the quantities of
+``published_at``, ``claim_id`` and ``group`` (an independence group: two
+observations of one group, such as copies of one wire story, never count as
+agreeing with each other). The text pipeline feeds it the quantities of
 every cluster (item = cluster and unit); ``corroborate truth`` feeds it a CSV of
 structured claims. One engine serves both.
 
@@ -224,6 +226,7 @@ class TruthDiscovery:
             item=("item", "first"), unit=("unit", "first"), value=("value", "median"),
             low=("low", "min"), high=("high", "max"), row=("row", "first"),
             published_at=("published_at", "min"),
+            **({"group": ("group", "first")} if "group" in frame.columns else {}),
             claim_ids=("claim_id", lambda s: tuple(sorted(map(str, s)))) if "claim_id" in frame.columns
             else ("row", lambda s: tuple(map(str, s))),
         ).reset_index()
@@ -275,6 +278,12 @@ class TruthDiscovery:
             empty = np.zeros(0, dtype=int)
             return empty, empty, np.zeros(0, dtype=bool)
         j, k = np.concatenate(js), np.concatenate(ks)
+        if "group" in obs.columns:
+            # copies of one story, or outlets quoting one origin, do not vouch for each other
+            group = obs["group"].to_numpy(dtype=object)
+            independent = np.array([a is None or b is None or a != b
+                                    for a, b in zip(group[j], group[k], strict=True)], dtype=bool)
+            j, k = j[independent], k[independent]
         agree = np.where(numeric[j], (lo[j] <= hi[k]) & (lo[k] <= hi[j]),
                          category[j] == category[k] if category is not None else False)
         return j, k, agree

@@ -51,6 +51,19 @@ def test_ten_thousand_finding(example_fit: Corroborator) -> None:
     assert troops.agreement == 1.0
 
 
+def test_independent_origins_copies_and_the_denial(example_fit: Corroborator) -> None:
+    """EXPECTED.md: the wire story is one copy group; the claim's origins; the Kremlin denial."""
+    top = example_fit.scores_[0]
+    assert {"pentagon", "nato"} <= set(top.origins)
+    assert ("gws-wire.example", "metro-herald.example", "valley-courier.example") in top.copy_groups
+    assert top.independent_sources < top.n_sources
+    codes = {r.code for r in top.reasons}
+    assert {"copies", "contested"} <= codes
+    denial = example_fit.claims_[example_fit.claims_["text"].str.contains("Peskov denied")].iloc[0]
+    assert denial["stance"] == "denied" and denial["attributed_to"] == "kremlin"
+    assert denial["claim_id"] in top.linked_denials
+
+
 def test_outlier_is_outranked_or_dissenting(example_fit: Corroborator) -> None:
     """The single outlet claiming 40,000 must not look corroborated: either its claim
     stands alone, or the cluster it joins names it as the dissent; either way far below the top."""

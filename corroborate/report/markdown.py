@@ -65,5 +65,6 @@ def render_markdown(report: Report) -> str:
         single=single[:MAX_SINGLE_SOURCE_ROWS],
         n_single=len(single),
         claims_by_cluster=report.claims_by_cluster(),
+        denials_by_cluster=report.denials,
         settings=report.settings,
     )

@@ -37,6 +37,7 @@ class Report:
     dropped: pd.DataFrame
     rejected: tuple[dict[str, Any], ...]
     sources: pd.DataFrame
+    denials: dict[int, list[dict[str, Any]]]
     summary: dict[str, Any]
     settings: dict[str, Any]
     model: str
@@ -62,6 +63,9 @@ class Report:
             "n_dropped_sentences": int(len(est.dropped_)),
             "dropped_by_reason": {str(k): int(v) for k, v in dropped_by_reason.items()},
             "n_rejected_records": len(est.rejected_),
+            "n_copy_groups": int((articles["copy_group"].value_counts() > 1).sum())
+            if "copy_group" in articles else 0,
+            "n_linked_denials": sum(len(v) for v in est.denial_links_.values()),
         }
         return cls(
             clusters=tuple(est.scores_),
@@ -70,6 +74,7 @@ class Report:
             dropped=est.dropped_,
             rejected=tuple(est.rejected_),
             sources=est.sources_,
+            denials=dict(est.denial_links_),
             summary=summary,
             settings=est.config_.to_dict(),
             model=est.embedder_identity_,
