@@ -44,6 +44,9 @@ _TOML_KEYS: dict[str, tuple[str, str]] = {
     "denial_link_threshold": ("independence", "denial_link_threshold"),
     "denial_penalty": ("confidence", "denial_penalty"),
     "hedge_penalty": ("confidence", "hedge_penalty"),
+    "event_distance_threshold": ("events", "distance_threshold"),
+    "event_window_days": ("events", "window_days"),
+    "generic_min_events": ("events", "generic_min_events"),
 }
 _FIELD_OF = {place: name for name, place in _TOML_KEYS.items()}
 
@@ -118,6 +121,10 @@ class Config:
     denial_link_threshold: float = 0.37
     denial_penalty: float = 2.0
     hedge_penalty: float = 0.5
+    # events (corroborate.events)
+    event_distance_threshold: float = 0.25
+    event_window_days: float = 7.0
+    generic_min_events: int = 3
     # provenance
     scoring_version: str = field(default="unversioned")
 
@@ -150,6 +157,12 @@ class Config:
             raise bad("copy_threshold", "a Jaccard similarity in (0, 1]")
         if not 0.0 < float(self.denial_link_threshold) < 2.0:
             raise bad("denial_link_threshold", "a cosine distance in (0, 2)")
+        if not 0.0 < float(self.event_distance_threshold) < 2.0:
+            raise bad("event_distance_threshold", "a cosine distance in (0, 2)")
+        if float(self.event_window_days) <= 0:
+            raise bad("event_window_days", "a number of days > 0")
+        if not isinstance(self.generic_min_events, int) or self.generic_min_events < 2:
+            raise bad("generic_min_events", "an integer >= 2")
         if float(self.denial_penalty) < 0 or float(self.hedge_penalty) < 0:
             raise bad("denial_penalty" if float(self.denial_penalty) < 0 else "hedge_penalty",
                       "a number >= 0")

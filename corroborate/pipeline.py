@@ -25,6 +25,7 @@ from .cluster import ClaimClusterer, medoid_index, medoid_indices
 from .config import Config
 from .embed import CachedEmbedder, Embedder, EmbeddingCache, SentenceTransformerEmbedder
 from .embed.base import check_embedder
+from .events import event_table, generic_span, group_events, key_entities, lead_text
 from .errors import ConfigError, NotFittedError
 from .io import read_articles
 from .quantities import extract_quantities, quantities_by_claim
@@ -35,6 +36,13 @@ from .syndication import syndication
 from .truth import TruthDiscovery
 
 logger = logging.getLogger(__name__)
+
+
+def _majority_generic(members: list[dict[str, Any]]) -> int:
+    """The events a cluster's claims span when most of its claims are generic, else 0."""
+    spans = [int(m["generic_events"]) for m in members]
+    generic = [x for x in spans if x]
+    return max(generic) if len(generic) * 2 > len(spans) else 0
 
 
 class Corroborator:
@@ -144,9 +152,22 @@ class Corroborator:
             raise ConfigError(f"embedder returned {embeddings.shape[0]} vectors for {len(claims)} texts")
         lap("embed")
 
-        clusterer = self._resolve_clusterer(cfg)
-        labels = (np.asarray(clusterer.fit(embeddings).labels_, dtype=np.int64)
-                  if len(claims) else np.zeros(0, dtype=np.int64))
+        leads = [lead_text(t, x) for t, x in zip(frame["title"], frame["text"], strict=True)]
+        places, entities = key_entities(leads)
+        article_events = group_events(frame, embedder.encode(leads), places,
+                                      distance_threshold=cfg.event_distance_threshold,
+                                      window_days=cfg.event_window_days)
+        frame = frame.assign(event_id=article_events)
+        events = event_table(frame, article_events, entities)
+        claim_events = claims["article_id"].map(dict(zip(frame["article_id"], article_events,
+                                                         strict=True))).to_numpy(dtype=np.int64)
+        lap("events")
+
+        labels = self._cluster_within_events(cfg, embeddings, claim_events)
+        generic = generic_span(claims["text"].tolist(), embeddings, claim_events,
+                               claim_threshold=cfg.distance_threshold,
+                               min_events=cfg.generic_min_events)
+        claims = claims.assign(event_id=claim_events, generic_events=generic)
         lap("cluster")
 
         units, copy_keys = evidence_units(claims, frame)
@@ -164,6 +185,7 @@ class Corroborator:
         self.articles_ = frame
         self.rejected_ = rejected
         self.claims_ = claims.drop(columns=["copy_key"])
+        self.events_ = events
         self.denial_links_ = links
         self.dropped_ = dropped
         self.quantities_ = quantities
@@ -174,6 +196,29 @@ class Corroborator:
         self.sources_ = sources
         self.timings_ = timings
         return self
+
+    def _cluster_within_events(self, cfg: Config, embeddings: np.ndarray,
+                               claim_events: np.ndarray) -> np.ndarray:
+        """Cluster each event's claims on their own; labels numbered by first appearance."""
+        n = len(claim_events)
+        labels = np.zeros(n, dtype=np.int64)
+        if n == 0:
+            return labels
+        order = np.argsort(claim_events, kind="stable")
+        bounds = np.flatnonzero(np.diff(claim_events[order])) + 1
+        next_label = 0
+        for members in np.split(order, bounds):
+            if len(members) == 1:
+                sub = np.zeros(1, dtype=np.int64)
+            else:
+                sub = np.asarray(self._resolve_clusterer(cfg).fit(embeddings[members]).labels_,
+                                 dtype=np.int64)
+            labels[members] = sub + next_label
+            next_label += int(sub.max()) + 1
+        _, first = np.unique(labels, return_index=True)
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+        return rank[np.searchsorted(np.unique(labels), labels)]
 
     @staticmethod
     def _link_denials(cfg: Config, claims: pd.DataFrame, content: pd.Series, embeddings: np.ndarray,
@@ -231,7 +276,7 @@ class Corroborator:
             return []
         published = dict(zip(articles["article_id"], articles["published_at"], strict=True))
         records = claims[["claim_id", "article_id", "source", "text", "evidence_unit", "copy_key",
-                          "attributed_to", "stance"]].to_dict(orient="records")
+                          "attributed_to", "stance", "event_id", "generic_events"]].to_dict(orient="records")
         for r in records:
             for key in ("attributed_to", "copy_key"):
                 if not isinstance(r[key], str):
@@ -267,7 +312,8 @@ class Corroborator:
                 prior_reliability=cfg.reliability_prior_mean,
                 per_reliability_logit=cfg.per_reliability_logit,
                 linked_denials=links.get(label, []), denial_penalty=cfg.denial_penalty,
-                hedge_penalty=cfg.hedge_penalty,
+                hedge_penalty=cfg.hedge_penalty, event_id=int(members[0]["event_id"]),
+                generic_events=_majority_generic(members),
             )
             dissenting = {c for q in score.quantities for d in q.dissent for c in d.claim_ids}
             if records[medoids[label]]["claim_id"] in dissenting:

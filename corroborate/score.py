@@ -46,7 +46,7 @@ import pandas as pd
 class Reason:
     code: str            # single_source | multi_source | single_origin | copies |
                          # one_source_dominates | numbers_agree | conflicting_numbers |
-                         # evolving_numbers | source_reliability | contested | hedged
+                         # evolving_numbers | source_reliability | contested | hedged | generic
     detail: str          # a sentence a reader can check
     effect: float        # change in log-odds this reason contributes (0 when informational)
 
@@ -105,6 +105,9 @@ class ClusterScore:
     copy_groups: tuple[tuple[str, ...], ...] = ()
     stance: dict[str, int] = field(default_factory=dict)
     linked_denials: tuple[str, ...] = ()
+    event_id: int | None = None
+    generic: bool = False
+    generic_events: int = 0          # events its near-duplicates span, when generic
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -297,6 +300,8 @@ def score_cluster(
     linked_denials: Sequence[Mapping[str, Any]] = (),
     denial_penalty: float = 0.0,
     hedge_penalty: float = 0.0,
+    event_id: int | None = None,
+    generic_events: int = 0,
 ) -> ClusterScore:
     """Score one cluster. ``claims`` are dicts with ``claim_id, article_id, source``
     and optionally ``published_at`` (ISO text or ``None``), ``evidence_unit``,
@@ -306,7 +311,9 @@ def score_cluster(
     evidence units among the claims that do not deny: copies of one story,
     or outlets quoting one origin, count once. ``linked_denials`` are denying
     claims from elsewhere linked to this one; denials from units that do not
-    also assert it lower confidence (``contested``).
+    also assert it lower confidence (``contested``). ``generic_events`` > 0
+    marks a generic claim (its near-duplicates span that many events): it
+    gets no credit for its sources.
 
     ``weights`` (source -> weight learned by :mod:`corroborate.truth`; missing
     sources weigh 1) weight the numeric consensus; ``reliability`` adds
@@ -345,6 +352,10 @@ def score_cluster(
 
     reasons: list[Reason] = []
     source_effect = per_doubling_sources * math.log2(max(independent, 1))
+    if generic_events:
+        source_effect = 0.0
+        reasons.append(Reason("generic", f"this sentence recurs in {generic_events} different events: "
+                                         "procedure, not evidence; its sources are not counted", 0.0))
     if len(sources) == 1:
         reasons.append(Reason("single_source",
                               f"only {sources[0]} states this"
@@ -389,7 +400,7 @@ def score_cluster(
                 f"({_fmt(u.low)}–{_fmt(u.high)})", 0.0))
 
     reliability_effect = 0.0
-    if reliability is not None and per_reliability_logit:
+    if reliability is not None and per_reliability_logit and not generic_events:
         prior = _logit(prior_reliability)
         shifts = [_logit(reliability.get(s, prior_reliability)) - prior for s in sources]
         reliability_effect = per_reliability_logit * float(np.mean(shifts))
@@ -437,6 +448,9 @@ def score_cluster(
         copy_groups=copy_groups,
         stance={st: stance_of.count(st) for st in ("asserted", "hedged", "denied")},
         linked_denials=tuple(sorted(str(d["claim_id"]) for d in linked_denials)),
+        event_id=event_id,
+        generic=bool(generic_events),
+        generic_events=int(generic_events),
     )
 
 

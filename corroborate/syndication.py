@@ -49,7 +49,12 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
-    """Group ids (numbered by first appearance) and the confirmed pairs ``(i, j, jaccard)``."""
+    """Group ids (numbered by first appearance) and the confirmed pairs ``(i, j, jaccard)``.
+
+    Stock phrases are *not* removed: a copy flood is many articles sharing the
+    same phrases, and must stay one group. Reports of different events that
+    recycle phrasing are kept apart by the event stage (places), not here.
+    """
     n = len(texts)
     sets = [shingles(t) for t in texts]
     lsh = MinHashLSH(threshold=max(0.05, threshold * 0.7), num_perm=NUM_PERM)

@@ -35,8 +35,8 @@ def test_fit_sets_learned_attributes() -> None:
     troops = next(s for s in est.scores_ if s.quantities and s.quantities[0].unit == "troops")
     # three outlets, but near-verbatim copies of one another: one independent unit
     assert troops.n_sources == 3 and troops.independent_sources == 1
-    assert set(est.timings_) == {"read", "syndication", "claims", "quantities", "embed", "cluster",
-                                 "independence", "score"}
+    assert set(est.timings_) == {"read", "syndication", "claims", "quantities", "embed", "events",
+                                 "cluster", "independence", "score"}
 
 
 def test_unfitted_report_raises() -> None:
@@ -60,7 +60,9 @@ def test_same_input_same_bytes_whatever_the_order(tmp_path: Path) -> None:
 
 def test_any_sklearn_clusterer_can_be_swapped_in() -> None:
     est = _fit(clusterer=AgglomerativeClustering(n_clusters=2, metric="cosine", linkage="average"))
-    assert len(est.scores_) == 2
+    # claims are clustered within each event: two events (troops, bank), two clusters each
+    assert est.events_["n_articles"].tolist() == [3, 2]
+    assert len(est.scores_) == 4
 
 
 def test_rejected_records_reach_the_outputs(tmp_path: Path) -> None:

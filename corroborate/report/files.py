@@ -18,6 +18,7 @@ OUTPUT_FILES = {
     "dropped.jsonl": "sentences that are not claims, with the reason (boilerplate, question...)",
     "rejected.jsonl": "input records that could not be used, with file, line and reason",
     "sources.csv": "one row per source: articles, claims, corroborated claims, learned reliability",
+    "events.jsonl": "one event per line: label, articles, sources, dates, key entities",
     "run.json": "settings, model identity, version and corpus summary of this run",
 }
 
@@ -31,6 +32,7 @@ def write_outputs(report: Report, outdir: str | Path) -> dict[str, Path]:
     write_jsonl(paths["dropped.jsonl"], report.dropped.to_dict(orient="records"))
     write_jsonl(paths["rejected.jsonl"], report.rejected)
     write_csv(paths["sources.csv"], report.sources)
+    write_jsonl(paths["events.jsonl"], report.events.to_dict(orient="records"))
     run = {"version": report.version, "model": report.model, "settings": report.settings,
            "summary": report.summary}
     write_text(paths["run.json"], json.dumps(to_jsonable(run), indent=2, ensure_ascii=False) + "\n")

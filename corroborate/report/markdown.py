@@ -56,15 +56,19 @@ def _environment() -> Environment:
 
 
 def render_markdown(report: Report) -> str:
-    multi = [c for c in report.clusters if c.n_sources >= 2]
-    single = [c for c in report.clusters if c.n_sources < 2]
+    # generic clusters ("No arrests have been made.") are listed apart: they cannot corroborate
+    multi = [c for c in report.clusters if c.n_sources >= 2 and not c.generic]
+    generic = [c for c in report.clusters if c.generic]
+    single = [c for c in report.clusters if c.n_sources < 2 and not c.generic]
     return _environment().get_template("report.md.j2").render(
         report=report,
         summary=report.summary,
         multi=multi,
         single=single[:MAX_SINGLE_SOURCE_ROWS],
         n_single=len(single),
+        generic=generic,
         claims_by_cluster=report.claims_by_cluster(),
         denials_by_cluster=report.denials,
+        event_labels=dict(zip(report.events["event_id"], report.events["label"], strict=True)),
         settings=report.settings,
     )

@@ -38,6 +38,7 @@ class Report:
     rejected: tuple[dict[str, Any], ...]
     sources: pd.DataFrame
     denials: dict[int, list[dict[str, Any]]]
+    events: pd.DataFrame
     summary: dict[str, Any]
     settings: dict[str, Any]
     model: str
@@ -66,6 +67,8 @@ class Report:
             "n_copy_groups": int((articles["copy_group"].value_counts() > 1).sum())
             if "copy_group" in articles else 0,
             "n_linked_denials": sum(len(v) for v in est.denial_links_.values()),
+            "n_events": int(len(est.events_)),
+            "n_generic_clusters": sum(1 for s in est.scores_ if s.generic),
         }
         return cls(
             clusters=tuple(est.scores_),
@@ -75,6 +78,7 @@ class Report:
             rejected=tuple(est.rejected_),
             sources=est.sources_,
             denials=dict(est.denial_links_),
+            events=est.events_,
             summary=summary,
             settings=est.config_.to_dict(),
             model=est.embedder_identity_,

@@ -1,0 +1,95 @@
+"""Event anchoring (real model): no corroboration across different events."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from benchmarks.gen_events import FURNITURE, GENERIC, generate
+from corroborate import Corroborator
+from corroborate.events import Places, is_specific, specifics
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def slice_fit(real_embedder, tmp_path_factory):  # type: ignore[no-untyped-def]
+    articles, _ = generate(n_events=12, seed=3)
+    est = Corroborator(embedder=real_embedder, cache_dir=tmp_path_factory.mktemp("cache")).fit(
+        articles.drop(columns="gold_event"))
+    gold = dict(zip(articles["article_id"], articles["gold_event"], strict=True))
+    return est, gold
+
+
+def _gold_events(score, gold) -> set[int]:  # type: ignore[no-untyped-def]
+    return {gold[c.rsplit(":", 1)[0]] for c in score.claim_ids}
+
+
+def test_generic_sentences_never_corroborate_across_events(slice_fit) -> None:  # type: ignore[no-untyped-def]
+    est, gold = slice_fit
+    procedural = {s for sentences in GENERIC.values() for s in sentences}
+    by_id = dict(zip(est.claims_["claim_id"], est.claims_["text"], strict=True))
+    seen = 0
+    for score in est.scores_:
+        texts = {by_id[c] for c in score.claim_ids}
+        if texts & procedural:
+            seen += 1
+            if len(_gold_events(score, gold)) > 1:
+                assert score.generic                  # across events only as a generic cluster
+            if score.generic:
+                assert score.confidence <= 0.27       # and then it earns nothing
+    assert seen and any(s.generic for s in est.scores_)
+
+
+def test_no_cross_event_cluster_among_the_top_cards(slice_fit) -> None:  # type: ignore[no-untyped-def]
+    est, gold = slice_fit
+    top = [s for s in est.scores_ if not s.generic and s.n_sources >= 2][:20]
+    assert top and all(len(_gold_events(s, gold)) == 1 for s in top)
+
+
+def test_site_furniture_never_reaches_the_claims(slice_fit) -> None:  # type: ignore[no-untyped-def]
+    est, _ = slice_fit
+    text = " ".join(est.claims_["text"])
+    for furniture in FURNITURE:
+        assert furniture.split(".")[0] not in text
+
+
+def test_same_event_counts_cluster_and_conflict(real_embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    base = "{n} people were killed in the crash on Main Street in Ashford on Tuesday, police said."
+    other = "Two people were killed in the crash on Oak Road in Brookvale on Friday, police said."
+    rows = [{"source": "a.example", "text": base.format(n="Three"), "published_at": "2024-03-05"},
+            {"source": "b.example", "text": base.format(n="Three"), "published_at": "2024-03-05"},
+            {"source": "c.example", "text": base.format(n="Two"), "published_at": "2024-03-06"},
+            {"source": "d.example", "text": other, "published_at": "2024-03-08"},
+            {"source": "e.example", "text": other, "published_at": "2024-03-08"}]
+    est = Corroborator(embedder=real_embedder, cache_dir=tmp_path).fit(pd.DataFrame(rows))
+    ashford = next(s for s in est.scores_ if "Ashford" in s.representative)
+    assert ashford.n_sources == 3
+    assert any(r.code == "conflicting_numbers" for r in ashford.reasons)
+    brookvale = next(s for s in est.scores_ if "Brookvale" in s.representative)
+    assert brookvale.event_id != ashford.event_id and brookvale.n_sources == 2
+
+
+@pytest.mark.parametrize("text,specific", [
+    ("No arrests have been made.", False),
+    ("The investigation is ongoing, police said.", False),
+    ("Four people were taken to hospital with burns.", True),
+    ("A crash on Main Street in Ashford killed two people.", True),
+])
+def test_specifics(text: str, specific: bool) -> None:
+    assert is_specific(text) is specific
+
+
+def test_a_procedural_sentence_keeps_its_specifics_across_events() -> None:
+    assert specifics("The Red Cross is assisting the displaced residents.") == {"red", "cross"}
+    assert specifics("A crash in Ashford killed two people.") != specifics("A crash in Brookvale killed two people.")
+
+
+def test_places_conflict_rules() -> None:
+    town = Places(frozenset({"ashford"}), frozenset({"main street"}))
+    other_town = Places(frozenset({"brookvale"}), frozenset({"main street"}))
+    no_town = Places(frozenset(), frozenset({"oak road"}))
+    assert town.conflicts(other_town)                    # a shared street does not help
+    assert not town.conflicts(Places(frozenset({"ashford"}), frozenset()))
+    assert no_town.conflicts(Places(frozenset(), frozenset({"main street"})))
+    assert not no_town.conflicts(Places(frozenset(), frozenset()))
