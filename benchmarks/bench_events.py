@@ -108,7 +108,6 @@ def main() -> None:
 
     article_gold = articles.set_index("article_id").loc[est.articles_["article_id"], "gold_event"].to_numpy()
     ours = bcubed(est.articles_["event_id"].to_numpy(), article_gold)
-    leads_only = Corroborator(embedder=embedder, config=est.config_.replace(event_window_days=3650.0))
     # ablation: group articles by lead similarity alone (no place conflict, no date window)
     from corroborate.events import Places, group_events, lead_text
 
@@ -118,7 +117,6 @@ def main() -> None:
                             distance_threshold=est.config_.event_distance_threshold,
                             window_days=3650.0)
     abl = bcubed(ablation, article_gold)
-    del leads_only
     top = [s for s in est.scores_ if not s.generic][:20]
     mixed = sum(1 for s in top if len({gold_of_article[c.split(":")[0]] for c in s.claim_ids}) > 1)
     body = f"""## Event anchoring (bench_events.py)

@@ -8,7 +8,8 @@ are grouped into events first, and claims are clustered only within an event.
 Two articles report one event when
 
 * their leads (title and first sentences) are close in embedding space
-  (cosine distance <= ``distance_threshold``), and
+  (cosine distance <= ``distance_threshold``), or name two or more of the same
+  people, organisations or places, and
 * they were published within ``window_days`` of each other (unknown dates do
   not block), and
 * their places do not conflict (:class:`Places`): when both name towns or
@@ -92,14 +93,40 @@ def key_entities(leads: Sequence[str]) -> tuple[list[Places], list[Counter[str]]
     return places, entities
 
 
+def _shared_entity_pairs(entities: Sequence[Counter[str]], min_shared: int) -> list[tuple[int, int]]:
+    """Pairs of articles whose leads share ``min_shared`` or more named entities (sparse product)."""
+    vocabulary: dict[str, int] = {}
+    rows, cols = [], []
+    for i, counts in enumerate(entities):
+        for name in {e.casefold() for e in counts}:
+            rows.append(i)
+            cols.append(vocabulary.setdefault(name, len(vocabulary)))
+    if not rows:
+        return []
+    incidence = coo_matrix((np.ones(len(rows)), (rows, cols)),
+                           shape=(len(entities), len(vocabulary))).tocsr()
+    shared = (incidence @ incidence.T).tocoo()
+    return [(i, j) for i, j, v in zip(shared.row.tolist(), shared.col.tolist(), shared.data.tolist(),
+                                      strict=True) if i < j and v >= min_shared]
+
+
 def group_events(articles: pd.DataFrame, lead_vectors: np.ndarray, places: Sequence[Places], *,
-                 distance_threshold: float, window_days: float) -> np.ndarray:
+                 distance_threshold: float, window_days: float,
+                 entities: Sequence[Counter[str]] | None = None, min_shared_entities: int = 2) -> np.ndarray:
     """Event id of each article (numbered by first appearance)."""
     n = len(articles)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     graph = NearestNeighbors(radius=distance_threshold, metric="cosine", algorithm="brute") \
         .fit(lead_vectors).radius_neighbors_graph(lead_vectors, mode="distance").tocoo()
+    # a second way in: leads naming the same people, organisations or places
+    if entities is not None:
+        pairs = _shared_entity_pairs(entities, min_shared_entities)
+        if pairs:
+            extra = coo_matrix((np.full(len(pairs), distance_threshold),
+                                ([i for i, _ in pairs], [j for _, j in pairs])), shape=(n, n))
+            graph = coo_matrix((np.r_[graph.data, extra.data], (np.r_[graph.row, extra.row],
+                                                                np.r_[graph.col, extra.col])), shape=(n, n))
     times = pd.to_datetime(articles["published_at"], utc=True)
     days = ((times - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds() / 86400.0).to_numpy()
     rows, cols = [], []
@@ -196,3 +223,55 @@ def generic_span(texts: Sequence[str], embeddings: np.ndarray, claim_events: np.
         if len(same) >= min_events:
             span[i] = len(same)
     return span
+
+
+_CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)", re.IGNORECASE)
+
+
+def fact_anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(streets, clock times) a claim states: facts that tell events apart."""
+    streets = frozenset(m.group(0).casefold() for m in _STREET.finditer(text))
+    times = frozenset(re.sub(r"\s+", "", m.group(0).casefold()) for m in _CLOCK.finditer(text))
+    return streets, times
+
+
+def split_conflicting_facts(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """Split clusters whose claims name different streets or different clock times.
+
+    "The crash happened around 9 p.m. on Main Street" and "... around 11:30
+    p.m. on 5th Avenue" share their wording, not their facts. Claims naming
+    neither stay with the largest part. Conflicting *numbers* are not split:
+    that is what numeric agreement scores. Labels are renumbered by first
+    appearance.
+    """
+    labels = np.asarray(labels, dtype=np.int64).copy()
+    anchors = [fact_anchors(t) for t in texts]
+    next_label = int(labels.max()) + 1 if len(labels) else 0
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(members) < 2:
+            continue
+        keys: dict[tuple[frozenset[str], frozenset[str]], list[int]] = {}
+        for m in members:
+            if anchors[m][0] or anchors[m][1]:
+                keys.setdefault(anchors[m], []).append(int(m))
+        if len(keys) < 2:
+            continue
+        # keys that do not conflict (one has no street or no time where the other has) merge
+        merged: list[tuple[tuple[frozenset[str], frozenset[str]], list[int]]] = []
+        for key, group in sorted(keys.items(), key=lambda kv: (-len(kv[1]), kv[1][0])):
+            for other_key, other in merged:
+                streets_clash = key[0] and other_key[0] and key[0].isdisjoint(other_key[0])
+                times_clash = key[1] and other_key[1] and key[1].isdisjoint(other_key[1])
+                if not (streets_clash or times_clash):
+                    other.extend(group)
+                    break
+            else:
+                merged.append((key, list(group)))
+        for _, group in merged[1:]:
+            labels[group] = next_label
+            next_label += 1
+    _, first = np.unique(labels, return_index=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[np.searchsorted(np.unique(labels), labels)]

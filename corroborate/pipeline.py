@@ -25,7 +25,14 @@ from .cluster import ClaimClusterer, medoid_index, medoid_indices
 from .config import Config
 from .embed import CachedEmbedder, Embedder, EmbeddingCache, SentenceTransformerEmbedder
 from .embed.base import check_embedder
-from .events import event_table, generic_span, group_events, key_entities, lead_text
+from .events import (
+    event_table,
+    generic_span,
+    group_events,
+    key_entities,
+    lead_text,
+    split_conflicting_facts,
+)
 from .errors import ConfigError, NotFittedError
 from .io import read_articles
 from .quantities import extract_quantities, quantities_by_claim
@@ -156,14 +163,15 @@ class Corroborator:
         places, entities = key_entities(leads)
         article_events = group_events(frame, embedder.encode(leads), places,
                                       distance_threshold=cfg.event_distance_threshold,
-                                      window_days=cfg.event_window_days)
+                                      window_days=cfg.event_window_days, entities=entities)
         frame = frame.assign(event_id=article_events)
         events = event_table(frame, article_events, entities)
         claim_events = claims["article_id"].map(dict(zip(frame["article_id"], article_events,
                                                          strict=True))).to_numpy(dtype=np.int64)
         lap("events")
 
-        labels = self._cluster_within_events(cfg, embeddings, claim_events)
+        labels = split_conflicting_facts(self._cluster_within_events(cfg, embeddings, claim_events),
+                                         claims["text"].tolist())
         generic = generic_span(claims["text"].tolist(), embeddings, claim_events,
                                claim_threshold=cfg.distance_threshold,
                                min_events=cfg.generic_min_events)

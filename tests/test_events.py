@@ -93,3 +93,19 @@ def test_places_conflict_rules() -> None:
     assert not town.conflicts(Places(frozenset({"ashford"}), frozenset()))
     assert no_town.conflicts(Places(frozenset(), frozenset({"main street"})))
     assert not no_town.conflicts(Places(frozenset(), frozenset()))
+
+
+def test_same_wording_different_facts_are_split() -> None:
+    import numpy as np
+
+    from corroborate.events import split_conflicting_facts
+
+    texts = ["The crash happened around 9 p.m. on Main Street, police said.",
+             "The crash happened around 9 p.m. on Main Street, officials said.",
+             "The crash happened around 11:30 p.m. on 5th Avenue, police said.",
+             "The crash happened on Main Street, police said.",
+             "Three people were killed in the crash, police said.",
+             "Two people were killed in the crash, police said."]
+    labels = split_conflicting_facts(np.array([0, 0, 0, 0, 1, 1]), texts)
+    assert labels[0] == labels[1] == labels[3] != labels[2]
+    assert labels[4] == labels[5]                      # conflicting numbers stay together
