@@ -132,3 +132,15 @@ def test_cli_on_the_seed_article(real_embedder, seeds_dir: Path, tmp_path: Path)
     lead = next(c for c in claims if "approximately 10,000 troops" in c["text"])
     (q,) = [q for q in lead["quantities"] if q["unit"] == "troops"]
     assert (q["value"], q["low"], q["high"]) == (10000, 9000, 11000)
+
+
+def test_events_of_the_example(example_fit: Corroborator) -> None:
+    """EXPECTED.md item 9: one troop event; the budget and the bank are events of their own."""
+    events = example_fit.events_.set_index("event_id")
+    article_event = dict(zip(example_fit.articles_["source"] + "/" + example_fit.articles_["title"],
+                             example_fit.articles_["event_id"], strict=True))
+    troops = article_event["gws-wire.example/Pentagon says about 10,000 North Korean troops sent to Russia"]
+    assert events.loc[troops, "n_articles"] >= 10
+    assert article_event["valley-courier.example/City council approves road repair budget"] != troops
+    assert article_event["metro-herald.example/Central bank holds rates steady"] != troops
+    assert all(s.event_id == troops for s in example_fit.scores_ if s.n_sources >= 2)
