@@ -7,9 +7,9 @@ are grouped into events first, and claims are clustered only within an event.
 
 Two articles report one event when
 
-* their leads (title and first sentences) are close in embedding space
-  (cosine distance <= ``distance_threshold``), or name two or more of the same
-  people, organisations or places, and
+* their leads (title and first sentences, :func:`lead_vectors`) are close in
+  embedding space (cosine distance <= ``distance_threshold``), or name two or
+  more of the same people, organisations or places, and
 * they were published within ``window_days`` of each other (unknown dates do
   not block), and
 * their places do not conflict (:class:`Places`): when both name towns or
@@ -55,11 +55,11 @@ _PROPER_OR_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight
 LEAD_SENTENCES = 3
 
 
-def lead_text(title: Any, text: str) -> str:
+def lead_text(title: Any, text: str, sentences: int = LEAD_SENTENCES) -> str:
     """Title and first sentences: where a report says what, where and when."""
-    sentences = [s.text for s in split_sentences(text)[:LEAD_SENTENCES]]
+    first = [s.text for s in split_sentences(text)[:sentences]]
     head = [title] if isinstance(title, str) and title else []
-    return " ".join(head + sentences)
+    return " ".join(head + first)
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,16 @@ class Places:
 
     def __bool__(self) -> bool:
         return bool(self.towns or self.streets)
+
+
+def lead_vectors(articles: pd.DataFrame, encode: Any) -> np.ndarray:
+    """One vector per article: the embedding of its title and first sentences.
+
+    Tried and measured (benchmarks/RESULTS.md): shorter leads (title and one
+    sentence) or the mean of the already-computed claim vectors cost less but
+    split the example corpus's varied reports of one event, or merged the
+    generated corpus's similar events, at every threshold."""
+    return encode([lead_text(t, x) for t, x in zip(articles["title"], articles["text"], strict=True)])
 
 
 def key_entities(leads: Sequence[str]) -> tuple[list[Places], list[Counter[str]]]:
@@ -108,6 +118,16 @@ def _shared_entity_pairs(entities: Sequence[Counter[str]], min_shared: int) -> l
     shared = (incidence @ incidence.T).tocoo()
     return [(i, j) for i, j, v in zip(shared.row.tolist(), shared.col.tolist(), shared.data.tolist(),
                                       strict=True) if i < j and v >= min_shared]
+
+
+def _spans_places(candidates: Sequence[Places]) -> bool:
+    """Could these articles lie in different places? Linear: true unless all the
+    known towns (or, without towns, all the known streets) share one name."""
+    towns = [p.towns for p in candidates if p.towns]
+    if len(towns) > 1 and not frozenset.intersection(*towns):
+        return True
+    streets = [p.streets for p in candidates if p.streets and not p.towns]
+    return len(streets) > 1 and not frozenset.intersection(*streets)
 
 
 def group_events(articles: pd.DataFrame, lead_vectors: np.ndarray, places: Sequence[Places], *,
@@ -146,7 +166,7 @@ def group_events(articles: pd.DataFrame, lead_vectors: np.ndarray, places: Seque
     for i, candidates in placeless.items():
         candidates.sort()
         others = [j for _, j in candidates]
-        bridging = any(places[a].conflicts(places[b]) for a in others for b in others if a < b)
+        bridging = _spans_places([places[j] for j in others])
         # a report naming no place joins all its neighbours, unless they are in different
         # places: then only the nearest, so it cannot bridge two events
         for j in (others[:1] if bridging else others):

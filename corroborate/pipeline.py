@@ -31,6 +31,7 @@ from .events import (
     group_events,
     key_entities,
     lead_text,
+    lead_vectors,
     split_conflicting_facts,
 )
 from .errors import ConfigError, NotFittedError
@@ -161,7 +162,7 @@ class Corroborator:
 
         leads = [lead_text(t, x) for t, x in zip(frame["title"], frame["text"], strict=True)]
         places, entities = key_entities(leads)
-        article_events = group_events(frame, embedder.encode(leads), places,
+        article_events = group_events(frame, lead_vectors(frame, embedder.encode), places,
                                       distance_threshold=cfg.event_distance_threshold,
                                       window_days=cfg.event_window_days, entities=entities)
         frame = frame.assign(event_id=article_events)
