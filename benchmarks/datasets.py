@@ -9,6 +9,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 STS_NEWS_FILES = (
@@ -62,14 +64,12 @@ def _read_dafna(path: Path) -> list[list[str]]:
     return rows
 
 
-def dafna(data: Path, name: str) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+def dafna(data: Path, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(claims, gold) of a DAFNA dataset folder (``dafna_weather`` or ``dafna_books``).
 
     Frames have the columns of DAFNA_COLUMNS plus ``item`` = object/property and
     ``seen`` (the parsed crawl time). Values are kept as written.
     """
-    import pandas as pd
-
     folder = data / name
     claims = [r for path in sorted((folder / "claims").glob("*.txt")) for r in _read_dafna(path)]
     gold = [r for path in sorted((folder / "truth").glob("*.txt")) for r in _read_dafna(path)]

@@ -121,7 +121,7 @@ def test_cli_on_the_example_writes_the_three_files(real_embedder, example_dir: P
     clusters = [json.loads(x) for x in (tmp_path / "clusters.jsonl").read_text().splitlines()]
     assert clusters[0]["n_sources"] >= 5
     report = (tmp_path / "report.md").read_text()
-    assert "## Corroborated claims" in report and "10,000" in report
+    assert "## Claims stated by two or more outlets" in report and "10,000" in report
     assert len((tmp_path / "claims.jsonl").read_text().splitlines()) > 30
 
 
