@@ -109,9 +109,10 @@ def main() -> None:
     article_gold = articles.set_index("article_id").loc[est.articles_["article_id"], "gold_event"].to_numpy()
     ours = bcubed(est.articles_["event_id"].to_numpy(), article_gold)
     # ablation: group articles by lead similarity alone (no place conflict, no date window)
-    from corroborate.events import Places, group_events, lead_vectors
+    from corroborate.events import Places, group_events, lead_text
 
-    ablation = group_events(est.articles_.drop(columns="copy_group"), lead_vectors(est.articles_, embedder.encode),
+    leads = [lead_text(t, x) for t, x in zip(est.articles_["title"], est.articles_["text"], strict=True)]
+    ablation = group_events(est.articles_.drop(columns="copy_group"), embedder.encode(leads),
                             [Places(frozenset(), frozenset())] * len(est.articles_),
                             distance_threshold=est.config_.event_distance_threshold,
                             window_days=3650.0)

@@ -38,6 +38,16 @@ from .errors import ConfigError
 logger = logging.getLogger(__name__)
 
 _LINKAGES = ("average", "complete", "single")
+
+
+def relabel_by_first_appearance(labels: np.ndarray) -> np.ndarray:
+    """Renumber group labels 0, 1, 2... in the order groups first appear, so that
+    labels do not depend on how a grouping was computed."""
+    labels = np.asarray(labels)
+    uniques, first = np.unique(labels, return_index=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[np.searchsorted(uniques, labels)]
 # radius slack so that float32 rounding in the neighbour search never drops an
 # edge that float64 linkage would use; the linkage decides, so this is exact
 _RADIUS_SLACK = 1e-5
@@ -102,12 +112,8 @@ class ClaimClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             sub = self._cluster_component(X, members, graph, threshold)
             raw[members] = sub + next_label
             next_label += int(sub.max()) + 1
-        # number clusters by first appearance so labels do not depend on internals
-        _, first = np.unique(raw, return_index=True)
-        rank = np.empty(len(first), dtype=np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-        self.labels_ = rank[np.searchsorted(np.unique(raw), raw)]
-        self.n_clusters_ = len(first)
+        self.labels_ = relabel_by_first_appearance(raw)
+        self.n_clusters_ = int(self.labels_.max()) + 1
         self.component_sizes_ = np.bincount(component, minlength=n_components)
         return self
 

@@ -7,7 +7,7 @@ are grouped into events first, and claims are clustered only within an event.
 
 Two articles report one event when
 
-* their leads (title and first sentences, :func:`lead_vectors`) are close in
+* their leads (title and first sentences, :func:`lead_text`) are close in
   embedding space (cosine distance <= ``distance_threshold``), or name two or
   more of the same people, organisations or places, and
 * they were published within ``window_days`` of each other (unknown dates do
@@ -44,6 +44,7 @@ from sklearn.neighbors import NearestNeighbors
 
 from .attribution import nlp
 from .claims import split_sentences
+from .cluster import relabel_by_first_appearance
 
 # towns and regions identify an event; streets and buildings recur across towns
 _PLACE_LABELS = ("GPE", "LOC")
@@ -56,7 +57,13 @@ LEAD_SENTENCES = 3
 
 
 def lead_text(title: Any, text: str, sentences: int = LEAD_SENTENCES) -> str:
-    """Title and first sentences: where a report says what, where and when."""
+    """Title and first sentences: where a report says what, where and when.
+
+    Embedded whole to compare articles. Tried and measured
+    (benchmarks/RESULTS.md): shorter leads (title and one sentence) or the mean
+    of the already-computed claim vectors cost less but split the example
+    corpus's varied reports of one event, or merged the generated corpus's
+    similar events, at every threshold."""
     first = [s.text for s in split_sentences(text)[:sentences]]
     head = [title] if isinstance(title, str) and title else []
     return " ".join(head + first)
@@ -80,16 +87,6 @@ class Places:
 
     def __bool__(self) -> bool:
         return bool(self.towns or self.streets)
-
-
-def lead_vectors(articles: pd.DataFrame, encode: Any) -> np.ndarray:
-    """One vector per article: the embedding of its title and first sentences.
-
-    Tried and measured (benchmarks/RESULTS.md): shorter leads (title and one
-    sentence) or the mean of the already-computed claim vectors cost less but
-    split the example corpus's varied reports of one event, or merged the
-    generated corpus's similar events, at every threshold."""
-    return encode([lead_text(t, x) for t, x in zip(articles["title"], articles["text"], strict=True)])
 
 
 def key_entities(leads: Sequence[str]) -> tuple[list[Places], list[Counter[str]]]:
@@ -174,10 +171,7 @@ def group_events(articles: pd.DataFrame, lead_vectors: np.ndarray, places: Seque
             cols.append(j)
     adjacency = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     _, component = connected_components(adjacency, directed=False)
-    _, first = np.unique(component, return_index=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    return rank[component]
+    return relabel_by_first_appearance(component)
 
 
 def event_table(articles: pd.DataFrame, events: np.ndarray,
@@ -291,7 +285,4 @@ def split_conflicting_facts(labels: np.ndarray, texts: Sequence[str]) -> np.ndar
         for _, group in merged[1:]:
             labels[group] = next_label
             next_label += 1
-    _, first = np.unique(labels, return_index=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    return rank[np.searchsorted(np.unique(labels), labels)]
+    return relabel_by_first_appearance(labels)

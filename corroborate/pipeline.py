@@ -21,7 +21,7 @@ from sklearn.base import clone
 
 from .attribution import attribute_claims
 from .claims import extract_claims
-from .cluster import ClaimClusterer, medoid_index, medoid_indices
+from .cluster import ClaimClusterer, medoid_index, medoid_indices, relabel_by_first_appearance
 from .config import Config
 from .embed import CachedEmbedder, Embedder, EmbeddingCache, SentenceTransformerEmbedder
 from .embed.base import check_embedder
@@ -31,7 +31,6 @@ from .events import (
     group_events,
     key_entities,
     lead_text,
-    lead_vectors,
     split_conflicting_facts,
 )
 from .errors import ConfigError, NotFittedError
@@ -162,7 +161,7 @@ class Corroborator:
 
         leads = [lead_text(t, x) for t, x in zip(frame["title"], frame["text"], strict=True)]
         places, entities = key_entities(leads)
-        article_events = group_events(frame, lead_vectors(frame, embedder.encode), places,
+        article_events = group_events(frame, embedder.encode(leads), places,
                                       distance_threshold=cfg.event_distance_threshold,
                                       window_days=cfg.event_window_days, entities=entities)
         frame = frame.assign(event_id=article_events)
@@ -224,10 +223,7 @@ class Corroborator:
                                  dtype=np.int64)
             labels[members] = sub + next_label
             next_label += int(sub.max()) + 1
-        _, first = np.unique(labels, return_index=True)
-        rank = np.empty(len(first), dtype=np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-        return rank[np.searchsorted(np.unique(labels), labels)]
+        return relabel_by_first_appearance(labels)
 
     @staticmethod
     def _link_denials(cfg: Config, claims: pd.DataFrame, content: pd.Series, embeddings: np.ndarray,

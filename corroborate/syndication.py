@@ -24,6 +24,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from .attribution import lexicon
+from .cluster import relabel_by_first_appearance
 
 SHINGLE = 3
 NUM_PERM = 128
@@ -80,10 +81,7 @@ def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, 
     cols = [p[1] for p in pairs]
     graph = coo_matrix((np.ones(len(pairs)), (rows, cols)), shape=(n, n))
     _, component = connected_components(graph, directed=False)
-    _, first = np.unique(component, return_index=True)
-    rank = np.empty(len(first), dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    return rank[component], pairs
+    return relabel_by_first_appearance(component), pairs
 
 
 def _initials(name: str) -> str:
