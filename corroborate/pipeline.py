@@ -81,6 +81,9 @@ class Corroborator:
     clusters_ : DataFrame
         One row per cluster, the fields of ``clusters.jsonl``, by confidence.
     scores_ : list of ClusterScore, same order.
+    sources_ : DataFrame, one row per outlet with its learned reliability.
+    events_ : DataFrame, one row per event; ``articles_`` and ``claims_`` carry ``event_id``.
+    denial_links_ : dict, cluster id -> denying claims (from other clusters) linked to it.
     config_ : Config actually used;  timings_ : dict of seconds per stage.
     """
 
