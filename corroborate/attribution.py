@@ -29,7 +29,6 @@ from typing import Any
 
 import pandas as pd
 
-STANCES = ("asserted", "hedged", "denied")
 _SPEAKER_DEPS = {"nsubj", "nsubjpass"}
 _ORG_LABELS = ("ORG", "GPE", "NORP")
 _DETERMINERS = re.compile(r"^(the|a|an|its|their|his|her)\s+", re.IGNORECASE)

@@ -25,6 +25,7 @@ from .cluster import ClaimClusterer, medoid_index, medoid_indices, relabel_by_fi
 from .config import Config
 from .embed import CachedEmbedder, Embedder, EmbeddingCache, SentenceTransformerEmbedder
 from .embed.base import check_embedder
+from .errors import ConfigError, NotFittedError
 from .events import (
     event_table,
     generic_span,
@@ -33,7 +34,6 @@ from .events import (
     lead_text,
     split_conflicting_facts,
 )
-from .errors import ConfigError, NotFittedError
 from .io import read_articles
 from .quantities import extract_quantities, quantities_by_claim
 from .report.model import Report

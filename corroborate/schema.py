@@ -32,6 +32,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+STANCES = ("asserted", "hedged", "denied")
 ARTICLE_COLUMNS = ("article_id", "source", "title", "url", "published_at", "text")
 REQUIRED_ARTICLE_FIELDS = ("text", "source")
 CLAIM_COLUMNS = ("claim_id", "article_id", "source", "sent_idx", "start", "end", "text")

@@ -41,6 +41,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .schema import STANCES
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -446,7 +448,7 @@ def score_cluster(
         independent_sources=independent,
         origins=origins,
         copy_groups=copy_groups,
-        stance={st: stance_of.count(st) for st in ("asserted", "hedged", "denied")},
+        stance={st: stance_of.count(st) for st in STANCES},
         linked_denials=tuple(sorted(str(d["claim_id"]) for d in linked_denials)),
         event_id=event_id,
         generic=bool(generic_events),

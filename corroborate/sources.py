@@ -1,7 +1,10 @@
-"""Per-source summary of a scored corpus: output, corroboration and learned reliability.
+"""Sources: how independent their claims are, and how they fared.
 
-(Source *independence*, i.e. syndication, copies and shared origins, is the next
-job of this module.)
+* :func:`evidence_units`: what each claim independently rests on (its quoted
+  origin, its wire or copy group, or its outlet), the basis of
+  ``independent_sources``;
+* :func:`source_table`: per outlet, its output, corroborated claims and
+  learned reliability (``sources.csv``).
 """
 
 from __future__ import annotations
