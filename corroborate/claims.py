@@ -13,15 +13,14 @@ returned beside the claims.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 import syntok.segmenter as segmenter
 
+from .nlp import data_file
 from .schema import CLAIM_COLUMNS, DROPPED_COLUMNS, require_columns
 
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
@@ -72,8 +71,7 @@ def split_sentences(text: str) -> list[Sentence]:
 @lru_cache(maxsize=1)
 def boilerplate_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(group name, compiled pattern) pairs from ``data/boilerplate.toml``."""
-    raw = resources.files("corroborate").joinpath("data/boilerplate.toml").read_bytes()
-    doc = tomllib.loads(raw.decode("utf-8"))
+    doc = data_file("boilerplate.toml")
     return tuple(
         (group, re.compile(pattern, re.IGNORECASE))
         for group, table in doc.items()

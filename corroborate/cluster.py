@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -160,3 +161,26 @@ def medoid_index(vectors: np.ndarray) -> int:
     v = np.asarray(vectors, dtype=np.float64)
     similarity = v @ v.mean(axis=0)
     return int(np.flatnonzero(similarity >= similarity.max() - 1e-9).min())
+
+
+def cluster_within_events(embeddings: np.ndarray, claim_events: np.ndarray,
+                          make_clusterer: Callable[[], Any]) -> np.ndarray:
+    """Cluster each event's claims on their own; labels numbered by first appearance.
+
+    ``make_clusterer()`` returns a fresh estimator with ``fit(X)`` setting ``labels_``.
+    """
+    claim_events = np.asarray(claim_events, dtype=np.int64)
+    labels = np.zeros(len(claim_events), dtype=np.int64)
+    if len(claim_events) == 0:
+        return labels
+    order = np.argsort(claim_events, kind="stable")
+    bounds = np.flatnonzero(np.diff(claim_events[order])) + 1
+    next_label = 0
+    for members in np.split(order, bounds):
+        if len(members) == 1:
+            sub = np.zeros(1, dtype=np.int64)
+        else:
+            sub = np.asarray(make_clusterer().fit(embeddings[members]).labels_, dtype=np.int64)
+        labels[members] = sub + next_label
+        next_label += int(sub.max()) + 1
+    return relabel_by_first_appearance(labels)

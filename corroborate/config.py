@@ -10,16 +10,26 @@ and keyword arguments override both::
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
+from .schema import EVENT_FEATURES
 
-DEFAULT_SCORING_FILE = "scoring-v1.toml"
+# neutral defaults; the packaged scoring file carries the fitted ones
+_EVENT_WEIGHTS = {"body": 7.0, "title": 2.0, "proper": 10.0, "proper_lead": 2.0, "names": 3.0,
+                  "lead_words": 4.0, "lead_embedding": 1.5, "ages_shared": 1.0, "ages_conflict": -1.0,
+                  "streets_shared": 1.0, "streets_conflict": -1.0, "log_closest_days": -1.0,
+                  "log_days": -0.2, "same_source": -2.0}
+
+DEFAULT_SCORING_FILE = "scoring-v2.toml"
 
 # Where each field lives in a TOML file: field -> (section, key). Fields not
 # listed here are not settable from TOML.
@@ -45,8 +55,12 @@ _TOML_KEYS: dict[str, tuple[str, str]] = {
     "denial_penalty": ("confidence", "denial_penalty"),
     "hedge_penalty": ("confidence", "hedge_penalty"),
     "event_distance_threshold": ("events", "distance_threshold"),
-    "event_window_days": ("events", "window_days"),
+    "event_intercept": ("events", "intercept"),
+    "event_weights": ("events", "weights"),
+    "event_candidate_similarity": ("events", "candidate_similarity"),
+    "event_bare_lead_similarity": ("events", "bare_lead_similarity"),
     "generic_min_events": ("events", "generic_min_events"),
+    "group_figures": ("cluster", "group_figures"),
 }
 _FIELD_OF = {place: name for name, place in _TOML_KEYS.items()}
 
@@ -102,8 +116,9 @@ class Config:
     cache_dir: str | None = None
     # claims
     min_words: int = 5
-    # clustering
+    # clustering (within an event)
     distance_threshold: float = 0.17
+    group_figures: bool = True
     # quantities
     approx_rel_width: float = 0.10
     agreement_rel_tolerance: float = 0.05
@@ -121,9 +136,12 @@ class Config:
     denial_link_threshold: float = 0.37
     denial_penalty: float = 2.0
     hedge_penalty: float = 0.5
-    # events (corroborate.events)
-    event_distance_threshold: float = 0.25
-    event_window_days: float = 7.0
+    # events (corroborate.events): the pair model and its cut
+    event_distance_threshold: float = 0.8
+    event_intercept: float = -6.0
+    event_weights: Mapping[str, float] = field(default_factory=lambda: dict(_EVENT_WEIGHTS))
+    event_candidate_similarity: float = 0.05
+    event_bare_lead_similarity: float = 0.75
     generic_min_events: int = 3
     # provenance
     scoring_version: str = field(default="unversioned")
@@ -157,10 +175,18 @@ class Config:
             raise bad("copy_threshold", "a Jaccard similarity in (0, 1]")
         if not 0.0 < float(self.denial_link_threshold) < 2.0:
             raise bad("denial_link_threshold", "a cosine distance in (0, 2)")
-        if not 0.0 < float(self.event_distance_threshold) < 2.0:
-            raise bad("event_distance_threshold", "a cosine distance in (0, 2)")
-        if float(self.event_window_days) <= 0:
-            raise bad("event_window_days", "a number of days > 0")
+        if not 0.0 < float(self.event_distance_threshold) < 1.0:
+            raise bad("event_distance_threshold", "a distance 1 - p in (0, 1)")
+        if not 0.0 <= float(self.event_candidate_similarity) < 1.0:
+            raise bad("event_candidate_similarity", "a cosine similarity in [0, 1)")
+        if not 0.0 < float(self.event_bare_lead_similarity) <= 1.0:
+            raise bad("event_bare_lead_similarity", "a cosine similarity in (0, 1]")
+        weights = self.event_weights
+        if (not isinstance(weights, Mapping) or set(weights) != set(EVENT_FEATURES)
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                           and math.isfinite(v) for v in weights.values())):
+            raise bad("event_weights", f"a table of finite numbers for exactly {', '.join(EVENT_FEATURES)}")
+        object.__setattr__(self, "event_weights", MappingProxyType(dict(sorted(weights.items()))))
         if not isinstance(self.generic_min_events, int) or self.generic_min_events < 2:
             raise bad("generic_min_events", "an integer >= 2")
         if float(self.denial_penalty) < 0 or float(self.hedge_penalty) < 0:
@@ -188,4 +214,6 @@ class Config:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        out["event_weights"] = dict(self.event_weights)
+        return out

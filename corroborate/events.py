@@ -1,191 +1,365 @@
 """Anchor every article to the event it reports, before claims are grouped.
 
 Sentences that say the same words about *different* events ("No arrests have
-been made.", "A crash on Main Street killed two people") look corroborated
-by many outlets if claims are clustered across the whole corpus. So articles
-are grouped into events first, and claims are clustered only within an event.
+been made.", "A crash on Main Street killed two people") look corroborated by
+many outlets if claims are clustered across the whole corpus. So articles are
+grouped into events first, and claims are clustered only within an event.
 
-Two articles report one event when
+Real reports of one event share their specifics (the victim's name and age,
+the street, the neighbourhood, the date) far more than their wording, and
+follow-ups (arrests, charges, funerals, trials) come days or months later but
+name the day it happened. Reports of *different* events in one city share
+their wording and their city. Two articles are compared on the whole report
+(its kept sentences, so site furniture does not make pages alike), through the
+features of :data:`corroborate.schema.EVENT_FEATURES`:
 
-* their leads (title and first sentences, :func:`lead_text`) are close in
-  embedding space (cosine distance <= ``distance_threshold``), or name two or
-  more of the same people, organisations or places, and
-* they were published within ``window_days`` of each other (unknown dates do
-  not block), and
-* their places do not conflict (:class:`Places`): when both name towns or
-  regions (spaCy GPE and LOC entities) they share one; when not, and both
-  name streets, they share a street. A shared street alone never joins two
-  reports: "Main Street" is in every town.
+* ``body``: TF-IDF cosine of title and kept sentences (English stop words removed);
+* ``title``: TF-IDF cosine of the titles;
+* ``proper``: TF-IDF cosine of the proper words (capitalised words not at a
+  sentence start, upper-case words: names, places, datelines);
+* ``proper_lead``: the same over the title and the first 600 characters;
+* ``names``: TF-IDF cosine of multi-word names ("Jamick Dakota Corley", "Mount Oliver");
+* ``lead_words``: TF-IDF cosine of the title and the first 600 characters;
+* ``lead_embedding``: cosine of the sentence embeddings of the leads (:func:`lead_text`);
+* ``ages_shared`` / ``ages_conflict``: Jaccard of the ages stated ("16-year-old",
+  "Smith, 34,"), and 1 when both state ages and none is shared;
+* ``streets_shared`` / ``streets_conflict``: the same for street names;
+* ``log_closest_days``: log(1 + days between the closest dates of the two
+  articles, each article's dates being its publication day and the days it
+  mentions, "Oct. 20", "July 2014"): a trial report a year later names the day;
+* ``log_days``: log(1 + days between publication) (undated articles are taken
+  as :data:`UNKNOWN_DAYS` apart);
+* ``same_source``: one outlet rarely reports one event twice in a few days
+  unless it follows it up, so this is a feature, not a rule.
 
-Events are the connected components of that sparse graph (copies of one
-story have near-identical leads, so they join through it; an explicit copy
-edge would also join template-written reports of different events); an article that names no place
-links only to its single nearest candidate, so it cannot bridge two events.
-
-A claim is **generic** when claims within ``claim_threshold`` of it, with
-the same specifics (proper nouns, numbers), come from ``generic_min_events``
-or more different events: procedural sentences ("The investigation is
-ongoing") that cannot corroborate anything.
+A logistic model (weights in the scoring file, fitted on real multi-outlet
+news by ``benchmarks/tune_events.py`` with folds grouped by incident) turns
+them into the probability that two articles report one event. Events are
+average-linkage clusters of the distance ``1 - p``, cut at
+``distance_threshold``: average linkage, not connected components, so that a
+nightly round-up that mentions three incidents cannot chain them together.
+Only candidate pairs (``body`` or ``proper`` similarity of at least
+``candidate_similarity``) are scored; other pairs are at distance 1.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.neighbors import NearestNeighbors
 
-from .attribution import nlp
 from .claims import split_sentences
 from .cluster import relabel_by_first_appearance
+from .schema import EVENT_FEATURES
 
-# towns and regions identify an event; streets and buildings recur across towns
-_PLACE_LABELS = ("GPE", "LOC")
-_OTHER_LABELS = ("PERSON", "ORG", "FAC")
-_STREET = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|[A-Z][a-z]+)\s+(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|"
-                     r"Drive|Lane|Boulevard|Blvd\.|Highway|Way|Place|Court)\b")
-_PROPER_OR_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                               r"twelve|twenty|hundred|thousand|dozens?)\b", re.IGNORECASE)
+FEATURES = EVENT_FEATURES
 LEAD_SENTENCES = 3
+LEAD_CHARS = 600
+UNKNOWN_DAYS = 3.0
+BARE_CANDIDATE_SIMILARITY = 0.7
+_PROPER = re.compile(r"(?<=[a-z0-9,;:]\s)([A-Z][a-z]{2,})|\b([A-Z]{3,})\b")
+# capitalised words that name no particular event
+_COMMON_PROPER = frozenset({
+    "the", "he", "she", "they", "police", "officers", "sheriff", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december", "county",
+    "street", "avenue", "road", "department", "office", "news", "photo"})
 
 
-def lead_text(title: Any, text: str, sentences: int = LEAD_SENTENCES) -> str:
-    """Title and first sentences: where a report says what, where and when.
+def kept_text(articles: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
+    """Each article's claims joined: its text without the furniture dropped by
+    :mod:`corroborate.claims`, so that site furniture does not make pages alike."""
+    joined = claims.groupby("article_id", sort=False)["text"].agg(" ".join).to_dict()
+    return [joined.get(a, "") for a in articles["article_id"]]
 
-    Embedded whole to compare articles. Tried and measured
-    (benchmarks/RESULTS.md): shorter leads (title and one sentence) or the mean
-    of the already-computed claim vectors cost less but split the example
-    corpus's varied reports of one event, or merged the generated corpus's
-    similar events, at every threshold."""
+
+def lead_text(title: object, text: str, sentences: int = LEAD_SENTENCES) -> str:
+    """Title and first sentences: where a report says what, where and when."""
     first = [s.text for s in split_sentences(text)[:sentences]]
     head = [title] if isinstance(title, str) and title else []
     return " ".join(head + first)
 
 
+def proper_words(text: str) -> list[str]:
+    """Capitalised words that are not at a sentence start, and upper-case words, lower-cased."""
+    found = ((a or b).casefold() for a, b in _PROPER.findall(text))
+    return [w for w in found if w not in _COMMON_PROPER]
+
+
 @dataclass(frozen=True)
-class Places:
-    """Where a report says its event happened."""
+class EventModel:
+    """The pair model and the cut: ``p = logistic(intercept + weights · features)``."""
 
-    towns: frozenset[str]       # spaCy GPE and LOC: towns, regions, countries
-    streets: frozenset[str]     # street names: weaker, they recur across towns
+    weights: Mapping[str, float]
+    intercept: float
+    distance_threshold: float          # average-linkage cut on 1 - p
+    candidate_similarity: float = 0.05
+    bare_lead_similarity: float = 0.75
 
-    def conflicts(self, other: Places) -> bool:
-        """Different towns; or, when no town is known on both sides, different streets.
-        A shared street alone never makes two reports one event."""
-        if self.towns and other.towns:
-            return self.towns.isdisjoint(other.towns)
-        if self.streets and other.streets:
-            return self.streets.isdisjoint(other.streets)
-        return False
+    def __post_init__(self) -> None:
+        missing = [f for f in FEATURES if f not in self.weights]
+        unknown = [f for f in self.weights if f not in FEATURES]
+        if missing or unknown:
+            raise ValueError(f"EventModel: weights must name exactly {', '.join(FEATURES)}; "
+                             f"missing {missing or '-'}, unknown {unknown or '-'}")
 
-    def __bool__(self) -> bool:
-        return bool(self.towns or self.streets)
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        w = np.array([self.weights[f] for f in FEATURES], dtype=np.float64)
+        return 1.0 / (1.0 + np.exp(-(self.intercept + features @ w)))
 
-
-def key_entities(leads: Sequence[str]) -> tuple[list[Places], list[Counter[str]]]:
-    """(places, all named entities with counts) of each lead."""
-    places, entities = [], []
-    for doc in nlp().pipe(leads, batch_size=64):
-        towns = frozenset(e.text.casefold() for e in doc.ents if e.label_ in _PLACE_LABELS)
-        streets = frozenset(m.group(0).casefold() for m in _STREET.finditer(doc.text))
-        places.append(Places(towns, streets))
-        entities.append(Counter(e.text for e in doc.ents if e.label_ in _PLACE_LABELS + _OTHER_LABELS))
-    return places, entities
-
-
-def _shared_entity_pairs(entities: Sequence[Counter[str]], min_shared: int) -> list[tuple[int, int]]:
-    """Pairs of articles whose leads share ``min_shared`` or more named entities (sparse product)."""
-    vocabulary: dict[str, int] = {}
-    rows, cols = [], []
-    for i, counts in enumerate(entities):
-        for name in {e.casefold() for e in counts}:
-            rows.append(i)
-            cols.append(vocabulary.setdefault(name, len(vocabulary)))
-    if not rows:
-        return []
-    incidence = coo_matrix((np.ones(len(rows)), (rows, cols)),
-                           shape=(len(entities), len(vocabulary))).tocsr()
-    shared = (incidence @ incidence.T).tocoo()
-    return [(i, j) for i, j, v in zip(shared.row.tolist(), shared.col.tolist(), shared.data.tolist(),
-                                      strict=True) if i < j and v >= min_shared]
+    def pair_probability(self, pairs: PairFeatures) -> np.ndarray:
+        """:meth:`probability`, except for pairs of articles that name nothing specific
+        (no proper word, name, age or street): the model, fitted on real reports that
+        always do, cannot judge them, so they are one event when their leads say
+        nearly the same thing (lead-embedding cosine >= ``bare_lead_similarity``)."""
+        p = self.probability(pairs.values)
+        lead = pairs.values[:, FEATURES.index("lead_embedding")] if len(p) else np.zeros(0)
+        return np.where(pairs.bare, (lead >= self.bare_lead_similarity).astype(np.float64), p)
 
 
-def _spans_places(candidates: Sequence[Places]) -> bool:
-    """Could these articles lie in different places? Linear: true unless all the
-    known towns (or, without towns, all the known streets) share one name."""
-    towns = [p.towns for p in candidates if p.towns]
-    if len(towns) > 1 and not frozenset.intersection(*towns):
-        return True
-    streets = [p.streets for p in candidates if p.streets and not p.towns]
-    return len(streets) > 1 and not frozenset.intersection(*streets)
+@dataclass(frozen=True)
+class PairFeatures:
+    """Candidate article pairs ``(left[k], right[k])`` with ``left < right`` and their features."""
+
+    left: np.ndarray
+    right: np.ndarray
+    values: np.ndarray                 # (n_pairs, len(FEATURES))
+    bare: np.ndarray                   # both articles name nothing specific
 
 
-def group_events(articles: pd.DataFrame, lead_vectors: np.ndarray, places: Sequence[Places], *,
-                 distance_threshold: float, window_days: float,
-                 entities: Sequence[Counter[str]] | None = None, min_shared_entities: int = 2) -> np.ndarray:
-    """Event id of each article (numbered by first appearance)."""
-    n = len(articles)
+def _tfidf(docs: Sequence[str], **kw: object) -> csr_matrix:
+    """L2-normalised TF-IDF rows; an empty vocabulary gives all-zero rows."""
+    try:
+        return TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **kw).fit_transform(docs).tocsr()  # type: ignore[arg-type]
+    except ValueError:                                 # no term in any document
+        return csr_matrix((len(docs), 1), dtype=np.float32)
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+)+")
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_AGE = re.compile(r"\b(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")[- ]year[- ]old", re.IGNORECASE)
+_NAME_AGE = re.compile(r"\b[A-Z][a-z]+,\s+(\d{1,3}),")
+_STREET = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|[A-Z][a-z]+)\s+(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|"
+                     r"Drive|Lane|Boulevard|Blvd\.|Highway|Way|Place|Court|Parkway)\b")
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_MONTH = (r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_MONTH_DAY = re.compile(_MONTH + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?")
+_MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|"
+                         r"November|December)\s+(?:of\s+)?(\d{4})\b")
+_COMMON_NAME_WORDS = frozenset({"Police", "Sheriff", "County", "Department", "News", "The", "Monday",
+                                "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
+MAX_MENTIONED_YEARS = 3
+
+
+def names(text: str) -> list[str]:
+    """Multi-word capitalised names, joined ("jamick_dakota_corley")."""
+    out = []
+    for m in _NAME.finditer(text):
+        words = [w for w in m.group(0).split() if w not in _COMMON_NAME_WORDS]
+        if len(words) >= 2:
+            out.append("_".join(words).casefold())
+    return out
+
+
+def ages(text: str) -> frozenset[int]:
+    """Ages stated: "a 16-year-old", "two-year-old", "John Smith, 34,"."""
+    found = {int(a) if a.isdigit() else _NUMBER_WORDS[a.casefold()] for a in _AGE.findall(text)}
+    return frozenset(found | {int(a) for a in _NAME_AGE.findall(text)})
+
+
+def streets(text: str) -> frozenset[str]:
+    return frozenset(m.group(0).casefold().replace(".", "") for m in _STREET.finditer(text))
+
+
+def mentioned_days(published: pd.Timestamp | None, text: str) -> np.ndarray:
+    """Days (since 1970) an article is about: its publication day and the dates it
+    mentions ("Oct. 20", "October 20, 2015", "July 2014"; a date without a year
+    is the latest one not after publication). Empty when undated."""
+    if published is None or pd.isna(published):
+        return np.zeros(0)
+    stamp = pd.Timestamp(published)
+    day = (stamp.tz_convert(None) if stamp.tzinfo is not None else stamp).normalize()
+    found = {day}
+    for m in _MONTH_DAY.finditer(text):
+        month, number = _MONTHS[m.group(1)[:3].casefold()], int(m.group(2))
+        year = int(m.group(3)) if m.group(3) else day.year
+        try:
+            date = pd.Timestamp(year, month, number)
+            if not m.group(3) and date > day + pd.Timedelta(days=2):
+                date = pd.Timestamp(year - 1, month, number)
+        except ValueError:
+            continue
+        found.add(date)
+    for m in _MONTH_YEAR.finditer(text):
+        found.add(pd.Timestamp(int(m.group(2)), _MONTHS[m.group(1)[:3].casefold()], 15))
+    horizon = pd.Timedelta(days=365 * MAX_MENTIONED_YEARS)
+    kept = sorted(d for d in found if abs(d - day) <= horizon)
+    return np.array([(d - pd.Timestamp("1970-01-01")).days for d in kept], dtype=np.float64)
+
+
+def _days(articles: pd.DataFrame) -> np.ndarray:
+    times = pd.to_datetime(articles["published_at"], utc=True)
+    return ((times - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds() / 86400.0).to_numpy()
+
+
+def _jaccard(a: frozenset[object], b: frozenset[object]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _closest(a: np.ndarray, b: np.ndarray) -> float:
+    if not len(a) or not len(b):
+        return UNKNOWN_DAYS
+    return float(np.min(np.abs(a[:, None] - b[None, :])))
+
+
+def pair_features(articles: pd.DataFrame, lead_vectors: np.ndarray, *,
+                  kept_text: Sequence[str] | None = None,
+                  candidate_similarity: float = 0.05) -> PairFeatures:
+    """The features of every candidate pair of ``articles`` (see the module docstring).
+
+    ``kept_text`` is each article's text without its furniture (its claims
+    joined); the raw text when not given.
+    """
+    titles = [t if isinstance(t, str) else "" for t in articles["title"]]
+    texts = articles["text"].tolist()
+    kept = list(kept_text) if kept_text is not None else texts
+    whole = [f"{t}\n{x}" for t, x in zip(titles, kept, strict=True)]
+    leads = [f"{t}\n{x[:LEAD_CHARS]}" for t, x in zip(titles, texts, strict=True)]
+    body = _tfidf(whole, stop_words="english")
+    proper = _tfidf([" ".join(proper_words(d)) for d in whole], token_pattern=r"\S+", lowercase=False)
+    vectors = np.asarray(lead_vectors, dtype=np.float64)
+    candidates = ((body @ body.T) >= candidate_similarity) + ((proper @ proper.T) >= candidate_similarity)
+    if len(vectors) > 1:                               # near-identical leads, even without shared words
+        candidates = candidates + NearestNeighbors(
+            radius=1.0 - BARE_CANDIDATE_SIMILARITY, metric="cosine", algorithm="brute",
+        ).fit(vectors).radius_neighbors_graph(vectors, mode="connectivity").astype(bool)
+    coo = coo_matrix(candidates)
+    keep = coo.row < coo.col
+    left, right = coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64)
+    order = np.lexsort((right, left))
+    left, right = left[order], right[order]
+
+    def at(matrix: csr_matrix) -> np.ndarray:
+        # row-wise dot products of the pairs, without forming the n x n product
+        return np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1), dtype=np.float64).ravel()
+
+    def pairwise(values: Sequence[object], fn: Callable[[Any, Any], float]) -> np.ndarray:
+        return np.array([fn(values[i], values[j]) for i, j in zip(left.tolist(), right.tolist(),
+                                                                  strict=True)], dtype=np.float64)
+
+    age_sets = [ages(d) for d in whole]
+    street_sets = [streets(d) for d in whole]
+    dates = [mentioned_days(p, f"{t}\n{x}") for p, t, x in zip(articles["published_at"], titles, texts,
+                                                                strict=True)]
+    published = _days(articles)
+    gap = np.abs(published[left] - published[right]) if len(left) else np.zeros(0)
+    sources = articles["source"].to_numpy()
+    columns = {
+        "body": at(body), "title": at(_tfidf(titles, stop_words="english")), "proper": at(proper),
+        "proper_lead": at(_tfidf([" ".join(proper_words(d)) for d in leads], token_pattern=r"\S+",
+                                 lowercase=False)),
+        "names": at(_tfidf([" ".join(names(d)) for d in whole], token_pattern=r"\S+",
+                           lowercase=False)),
+        "lead_words": at(_tfidf(leads, stop_words="english")),
+        "lead_embedding": np.einsum("ij,ij->i", vectors[left], vectors[right]) if len(left)
+        else np.zeros(0),
+        "ages_shared": pairwise(age_sets, _jaccard),
+        "ages_conflict": pairwise(age_sets, lambda a, b: float(bool(a and b and not a & b))),
+        "streets_shared": pairwise(street_sets, _jaccard),
+        "streets_conflict": pairwise(street_sets, lambda a, b: float(bool(a and b and not a & b))),
+        "log_closest_days": np.log1p(pairwise(dates, _closest)),
+        "log_days": np.log1p(np.where(np.isnan(gap), UNKNOWN_DAYS, gap)),
+        "same_source": (sources[left] == sources[right]).astype(np.float64),
+    }
+    values = np.column_stack([columns[f] for f in FEATURES]) if len(left) else \
+        np.zeros((0, len(FEATURES)))
+    specific = np.array([bool(proper_words(d) or names(d) or a or st) for d, a, st in
+                         zip(whole, age_sets, street_sets, strict=True)], dtype=bool)
+    bare = ~specific[left] & ~specific[right] if len(left) else np.zeros(0, dtype=bool)
+    return PairFeatures(left=left, right=right, values=values, bare=bare)
+
+
+def link_events(n: int, pairs: PairFeatures, probability: np.ndarray,
+                distance_threshold: float) -> np.ndarray:
+    """Average-linkage events over ``1 - probability`` of the candidate pairs.
+
+    Exact for the candidates (other pairs are at distance 1): merges at
+    average distance <= t only join groups with at least one pair within t, so
+    clusters never span two components of the graph of such pairs, and each
+    component is clustered densely on its own.
+    """
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    graph = NearestNeighbors(radius=distance_threshold, metric="cosine", algorithm="brute") \
-        .fit(lead_vectors).radius_neighbors_graph(lead_vectors, mode="distance").tocoo()
-    # a second way in: leads naming the same people, organisations or places
-    if entities is not None:
-        pairs = _shared_entity_pairs(entities, min_shared_entities)
-        if pairs:
-            extra = coo_matrix((np.full(len(pairs), distance_threshold),
-                                ([i for i, _ in pairs], [j for _, j in pairs])), shape=(n, n))
-            graph = coo_matrix((np.r_[graph.data, extra.data], (np.r_[graph.row, extra.row],
-                                                                np.r_[graph.col, extra.col])), shape=(n, n))
-    times = pd.to_datetime(articles["published_at"], utc=True)
-    days = ((times - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds() / 86400.0).to_numpy()
-    rows, cols = [], []
-    placeless: dict[int, list[tuple[float, int]]] = {}
-    for i, j, d in zip(graph.row.tolist(), graph.col.tolist(), graph.data.tolist(), strict=True):
-        if i == j:
+    close = probability >= 1.0 - distance_threshold - 1e-12
+    graph = coo_matrix((np.ones(int(close.sum())), (pairs.left[close], pairs.right[close])),
+                       shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    pair_component = component[pairs.left]
+    same = pair_component == component[pairs.right]
+    by_component: dict[int, np.ndarray] = {}
+    if same.any():
+        order = np.flatnonzero(same)[np.argsort(pair_component[same], kind="stable")]
+        starts = np.flatnonzero(np.r_[True, np.diff(pair_component[order]) != 0])
+        for chunk in np.split(order, starts[1:]):
+            by_component[int(pair_component[chunk[0]])] = chunk
+    labels = np.empty(n, dtype=np.int64)
+    next_label = 0
+    members_of = np.argsort(component, kind="stable")
+    bounds = np.flatnonzero(np.diff(component[members_of])) + 1
+    for members in np.split(members_of, bounds):
+        if len(members) == 1:
+            labels[members] = next_label
+            next_label += 1
             continue
-        if not (np.isnan(days[i]) or np.isnan(days[j])) and abs(days[i] - days[j]) > window_days:
-            continue
-        if places[i].conflicts(places[j]):
-            continue                                         # different places: different events
-        if not places[i]:
-            placeless.setdefault(i, []).append((d, j))
-            continue
-        rows.append(i)
-        cols.append(j)
-    for i, candidates in placeless.items():
-        candidates.sort()
-        others = [j for _, j in candidates]
-        bridging = _spans_places([places[j] for j in others])
-        # a report naming no place joins all its neighbours, unless they are in different
-        # places: then only the nearest, so it cannot bridge two events
-        for j in (others[:1] if bridging else others):
-            rows.append(i)
-            cols.append(j)
-    adjacency = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    _, component = connected_components(adjacency, directed=False)
-    return relabel_by_first_appearance(component)
+        members = np.sort(members)
+        local = {int(m): i for i, m in enumerate(members)}
+        dense = np.ones((len(members), len(members)))  # a pair never scored is at distance 1
+        chunk = by_component.get(int(component[members[0]]), np.zeros(0, dtype=np.int64))
+        rows = [local[int(x)] for x in pairs.left[chunk]]
+        cols = [local[int(x)] for x in pairs.right[chunk]]
+        dense[rows, cols] = dense[cols, rows] = 1.0 - probability[chunk]
+        np.fill_diagonal(dense, 0.0)
+        condensed = dense[np.triu_indices(len(members), 1)]
+        sub = fcluster(linkage(condensed, method="average"), t=distance_threshold,
+                       criterion="distance") - 1
+        labels[members] = sub + next_label
+        next_label += int(sub.max()) + 1
+    return relabel_by_first_appearance(labels)
 
 
-def event_table(articles: pd.DataFrame, events: np.ndarray,
-                entities: Sequence[Counter[str]]) -> pd.DataFrame:
+def group_events(articles: pd.DataFrame, lead_vectors: np.ndarray, model: EventModel, *,
+                 kept_text: Sequence[str] | None = None) -> np.ndarray:
+    """Event id of each article (numbered by first appearance)."""
+    pairs = pair_features(articles, lead_vectors, kept_text=kept_text,
+                          candidate_similarity=model.candidate_similarity)
+    return link_events(len(articles), pairs, model.pair_probability(pairs), model.distance_threshold)
+
+
+def event_table(articles: pd.DataFrame, events: np.ndarray) -> pd.DataFrame:
     """One row per event: the rows of ``events.jsonl``."""
     rows = []
-    frame = articles.assign(event_id=events, _entities=list(entities))
+    frame = articles.assign(event_id=events)
     for event_id, group in frame.groupby("event_id", sort=True):
         counts: Counter[str] = Counter()
-        for c in group["_entities"]:
-            counts.update(c)
-        top = [name for name, _ in counts.most_common(5)]
+        for title, text in zip(group["title"], group["text"], strict=True):
+            counts.update(proper_words(f"{title if isinstance(title, str) else ''}\n{text}"))
+        top = [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
         times = group["published_at"].dropna()
-        titles = group.sort_values("published_at", na_position="last")["title"].dropna()
+        titles = group.sort_values(["published_at", "article_id"], na_position="last")["title"].dropna()
         label = titles.iloc[0] if len(titles) else ", ".join(top[:3]) or f"event {event_id}"
         rows.append({
             "event_id": int(event_id), "label": label, "n_articles": len(group),
@@ -198,91 +372,17 @@ def event_table(articles: pd.DataFrame, events: np.ndarray,
                                        "first_seen", "last_seen", "entities"])
 
 
-def specifics(text: str) -> frozenset[str]:
-    """The specifics a sentence carries: numbers, number words, and capitalised
-    words after the first ("Ashford", "Main", "Red", "Cross")."""
-    words = [w.strip("\"'“”‘’(),.;:!?") for w in text.split()]
-    found = {w.casefold() for w in words[1:] if w[:1].isupper() and w.isalpha()}
-    found |= {m.group(0).casefold() for m in _PROPER_OR_NUMBER.finditer(text)}
-    return frozenset(found)
+def fit_event_model(features: np.ndarray, same_event: np.ndarray, *,
+                    names: Sequence[str] = FEATURES,
+                    regularisation: float = 1.0) -> tuple[dict[str, float], float]:
+    """Logistic weights of the feature columns ``names`` from labelled candidate pairs.
 
-
-def is_specific(text: str) -> bool:
-    """Does a sentence carry specifics (a proper noun after the first word, a number)?"""
-    return bool(specifics(text))
-
-
-def generic_span(texts: Sequence[str], embeddings: np.ndarray, claim_events: np.ndarray, *,
-                 claim_threshold: float, min_events: int) -> np.ndarray:
-    """How many events a *generic* claim spans, 0 for the others.
-
-    Generic: within ``claim_threshold`` of claims from ``min_events`` or more
-    events that carry the *same specifics* (:func:`specifics`). "No arrests
-    have been made." and "The Red Cross is assisting the displaced residents."
-    recur unchanged; "A crash on Main Street in Ashford killed two people"
-    recurs as a template, but each event names its own town and count, so it
-    is not generic.
+    Used by ``benchmarks/tune_events.py`` on real news with gold incidents;
+    returns ``(weights, intercept)`` for :class:`EventModel`.
     """
-    n = len(claim_events)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    graph = NearestNeighbors(radius=claim_threshold, metric="cosine", algorithm="brute") \
-        .fit(embeddings).radius_neighbors_graph(embeddings, mode="connectivity").tocsr()
-    signature = [specifics(t) for t in texts]
-    span = np.zeros(n, dtype=np.int64)
-    for i in range(n):
-        neighbours = graph.indices[graph.indptr[i]:graph.indptr[i + 1]]
-        same = {int(claim_events[j]) for j in neighbours if signature[j] == signature[i]}
-        same.add(int(claim_events[i]))
-        if len(same) >= min_events:
-            span[i] = len(same)
-    return span
+    from sklearn.linear_model import LogisticRegression
 
+    model = LogisticRegression(C=regularisation, max_iter=5000).fit(features, same_event)
+    weights = {f: float(w) for f, w in zip(names, model.coef_[0], strict=True)}
+    return weights, float(model.intercept_[0])
 
-_CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)", re.IGNORECASE)
-
-
-def fact_anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(streets, clock times) a claim states: facts that tell events apart."""
-    streets = frozenset(m.group(0).casefold() for m in _STREET.finditer(text))
-    times = frozenset(re.sub(r"\s+", "", m.group(0).casefold()) for m in _CLOCK.finditer(text))
-    return streets, times
-
-
-def split_conflicting_facts(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    """Split clusters whose claims name different streets or different clock times.
-
-    "The crash happened around 9 p.m. on Main Street" and "... around 11:30
-    p.m. on 5th Avenue" share their wording, not their facts. Claims naming
-    neither stay with the largest part. Conflicting *numbers* are not split:
-    that is what numeric agreement scores. Labels are renumbered by first
-    appearance.
-    """
-    labels = np.asarray(labels, dtype=np.int64).copy()
-    anchors = [fact_anchors(t) for t in texts]
-    next_label = int(labels.max()) + 1 if len(labels) else 0
-    for label in np.unique(labels):
-        members = np.flatnonzero(labels == label)
-        if len(members) < 2:
-            continue
-        keys: dict[tuple[frozenset[str], frozenset[str]], list[int]] = {}
-        for m in members:
-            if anchors[m][0] or anchors[m][1]:
-                keys.setdefault(anchors[m], []).append(int(m))
-        if len(keys) < 2:
-            continue
-        # keys that do not conflict (one has no street or no time where the other has) merge
-        merged: list[tuple[tuple[frozenset[str], frozenset[str]], list[int]]] = []
-        for key, group in sorted(keys.items(), key=lambda kv: (-len(kv[1]), kv[1][0])):
-            for other_key, other in merged:
-                streets_clash = key[0] and other_key[0] and key[0].isdisjoint(other_key[0])
-                times_clash = key[1] and other_key[1] and key[1].isdisjoint(other_key[1])
-                if not (streets_clash or times_clash):
-                    other.extend(group)
-                    break
-            else:
-                merged.append((key, list(group)))
-        for _, group in merged[1:]:
-            labels[group] = next_label
-            next_label += 1
-    return relabel_by_first_appearance(labels)

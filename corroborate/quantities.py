@@ -15,17 +15,19 @@ counts at all (years, dates, times, ages, identifiers such as "F-16" or
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
-import tomllib
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import pandas as pd
 
+from .counts import Count, counts, may_state_a_count
+from .nlp import data_file, nlp
 from .schema import QUANTITY_COLUMNS
 
 logger = logging.getLogger(__name__)
@@ -45,8 +47,7 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    raw = resources.files("corroborate").joinpath("data/units.toml").read_bytes()
-    doc = tomllib.loads(raw.decode("utf-8"))
+    doc = data_file("units.toml")
     units = {form: canon for canon, forms in doc["units"].items() for form in forms}
     predicates = {form: canon for canon, forms in doc["predicates"].items() for form in forms}
     return Lexicon(
@@ -136,6 +137,7 @@ _SCORE_AFTER = re.compile(r"^\s*(?:win|victory|loss|defeat|draw|lead|home win|aw
                           re.IGNORECASE)
 _COMPOUND_AFTER = re.compile(r"^-(?:year|month|week|day|hour|minute|second|point|member|"
                              r"storey|story|floor|mile|km)s?\b", re.IGNORECASE)
+_NAME_AGE_BEFORE = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:Jr|Sr|II|III)\.?)?\s*[,(]\s*$")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _CLAUSE_END = re.compile(r"[.,;:()\[\]\"“”!?]")
 _STATIVE = {"are", "were", "was", "is", "have", "has", "had", "been", "being", "be", "reported",
@@ -155,6 +157,7 @@ class Quantity:
     raw: str
     start: int
     end: int
+    implicit: bool = False   # counted from the parse ("a man was killed": 1), not a stated numeral
 
 
 @dataclass
@@ -268,6 +271,10 @@ def _not_a_count(text: str, c: _Candidate) -> bool:
         return True
     if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
         return True
+    if _NAME_AGE_BEFORE.search(before) and re.match(r"^\s*[,)]", after) and c.value < 120:
+        return True                                           # "Rafael Garcia, 40, and ..."
+    if re.match(r"^\s*block\b", after, re.IGNORECASE):
+        return True                                           # "the 5200 block of Main Street"
     if _COMPOUND_AFTER.match(after):
         return True                                           # "a five-year plan", "a 10-point lead"
     if c.vague == "range" and _SCORE_AFTER.match(after):
@@ -304,7 +311,7 @@ def _find_unit(after: str, *, allow_unlisted: bool) -> tuple[str | None, str]:
         if word in lex.units:
             # "200 servicemen were wounded" counts the wounded, not the servicemen
             return predicate(words[i + 1:]) or lex.units[word], "count"
-        if word in lex.durations:
+        if word in lex.durations and i <= 1:
             return (word if word.endswith("s") else word + "s"), "duration"
         if word in lex.not_units or word in _STATIVE:
             if i == 0:
@@ -342,8 +349,65 @@ def _interval(value: float, hedge: str | None, width: float) -> tuple[float, flo
     return value, value
 
 
-def parse_quantities(text: str, *, approx_rel_width: float = 0.10) -> list[Quantity]:
-    """All quantities stated in ``text`` (one sentence), in order of appearance."""
+def parse_quantities(text: str, *, approx_rel_width: float = 0.10, doc: Any = None,
+                     parse: bool = True) -> list[Quantity]:
+    """All quantities stated in ``text`` (one sentence), in order of appearance.
+
+    Numbers are read from the surface (:func:`stated_quantities`); then the
+    dependency parse (``doc``, a spaCy parse of ``text``; parsed here when
+    ``parse`` and the sentence may state a count) decides what each counts and
+    adds the counts stated without numerals (:mod:`corroborate.counts`).
+    """
+    stated = stated_quantities(text, approx_rel_width=approx_rel_width)
+    if doc is None and parse and may_state_a_count(text):
+        doc = nlp()(text)
+    if doc is None:
+        return stated
+    return merge_counts(text, stated, counts(doc, stated={q.start: q.value for q in stated}))
+
+
+def merge_counts(text: str, stated: list[Quantity], found: list[Count]) -> list[Quantity]:
+    """Stated numbers with the parse's reading of what they count.
+
+    A count read from one stated numeral relabels it (the predicate sets the
+    unit: "five people were shot and injured" counts injured, keeping the
+    numeral's hedged interval); a sum ("two men and two women") replaces its
+    parts; a count stated without a numeral ("a man", "no one") is added.
+    """
+    by_start = {q.start: i for i, q in enumerate(stated)}
+    out: list[Quantity | None] = list(stated)
+    added: list[Quantity] = []
+    for c in found:
+        parts = [by_start[o] for o in c.numerals if o in by_start]
+        if c.tally:
+            for i in parts:
+                out[i] = None                              # "40 killed so far this year"
+            continue
+        if len(c.numerals) == 1 and parts and stated[parts[0]].value == c.value:
+            i = parts[0]
+            q = stated[i]
+            out[i] = Quantity(q.value, q.low, q.high, c.unit, "count", q.approx, q.raw,
+                              q.start, q.end, implicit=False)
+            continue
+        for i in parts:
+            out[i] = None                                  # summed into the phrase's count
+        if any(q is not None and q.unit == c.unit and q.start < c.end and c.start < q.end
+               for q in out):
+            continue                                       # already stated at that place
+        # a sum keeps its stated parts' hedges: "about 10 soldiers and two officers"
+        rest = float(c.value) - sum(stated[i].value for i in parts)
+        low = rest + sum(stated[i].low for i in parts)
+        high = rest + sum(stated[i].high for i in parts)
+        added.append(Quantity(float(c.value), float(low), float(high), c.unit, "count",
+                              any(stated[i].approx for i in parts), text[c.start:c.end],
+                              c.start, c.end, implicit=c.implicit))
+    merged = [q for q in out if q is not None] + added
+    return sorted(merged, key=lambda q: (q.start, q.end))
+
+
+def stated_quantities(text: str, *, approx_rel_width: float = 0.10) -> list[Quantity]:
+    """The numbers written in ``text``, read from the surface: numerals and number
+    words, hedges, ranges, vague plurals; the counted noun from the words after."""
     if not _MAYBE_NUMBER.search(text):
         return []
     vague = _vague(text)
@@ -395,18 +459,31 @@ def parse_quantities(text: str, *, approx_rel_width: float = 0.10) -> list[Quant
 
 
 def extract_quantities(
-    claims: pd.DataFrame, *, approx_rel_width: float = 0.10
+    claims: pd.DataFrame, *, approx_rel_width: float = 0.10,
+    docs: Mapping[int, Any] | None = None,
 ) -> pd.DataFrame:
-    """One row per quantity in ``claims`` (columns in :data:`schema.QUANTITY_COLUMNS`)."""
+    """One row per quantity in ``claims`` (columns in :data:`schema.QUANTITY_COLUMNS`).
+
+    ``docs`` maps a row position to its spaCy parse; without it, sentences that
+    may state a count are parsed here. With it, rows it lacks are read from the
+    surface only (the caller parsed every sentence that needed it).
+    """
     rows: list[tuple[Any, ...]] = []
-    for claim_id, text in zip(claims["claim_id"], claims["text"], strict=True):
-        for q in parse_quantities(text, approx_rel_width=approx_rel_width):
+    for i, (claim_id, text) in enumerate(zip(claims["claim_id"], claims["text"], strict=True)):
+        doc = docs.get(i) if docs is not None else None
+        for q in parse_quantities(text, approx_rel_width=approx_rel_width, doc=doc,
+                                  parse=docs is None):
             rows.append((claim_id, *astuple(q)))
-    fields = ("claim_id", "value", "low", "high", "unit", "kind", "approx", "raw", "start", "end")
+    return quantity_frame(rows)
+
+
+def quantity_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """The quantities frame from ``(claim_id, *astuple(Quantity))`` rows."""
+    fields = ("claim_id", *(f.name for f in dataclasses.fields(Quantity)))
     frame = pd.DataFrame(rows, columns=list(fields))
     frame = frame[list(QUANTITY_COLUMNS)]
     return frame.astype({"value": "float64", "low": "float64", "high": "float64",
-                         "approx": "bool", "start": "int64", "end": "int64"})
+                         "approx": "bool", "start": "int64", "end": "int64", "implicit": "bool"})
 
 
 def quantities_by_claim(quantities: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:

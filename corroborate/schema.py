@@ -20,7 +20,8 @@ dropped (one row per sentence that is not a claim, with the reason)
 
 quantities (one row per number stated in a claim; ``extract_quantities``)
     claim_id, value, low, high (``inf`` when unbounded), unit, kind, approx,
-    raw, start, end (offsets within the claim text)
+    raw, start, end (offsets within the claim text), implicit (counted from the
+    parse without a numeral: "a man was killed" is 1 killed)
 
 embeddings: float32 array (n_claims, d), L2-normalised, row i is claims row i.
 labels: int array (n_claims,), the cluster of each claim.
@@ -38,8 +39,14 @@ REQUIRED_ARTICLE_FIELDS = ("text", "source")
 CLAIM_COLUMNS = ("claim_id", "article_id", "source", "sent_idx", "start", "end", "text")
 DROPPED_COLUMNS = ("article_id", "source", "sent_idx", "start", "end", "text", "reason")
 QUANTITY_COLUMNS = (
-    "claim_id", "value", "low", "high", "unit", "kind", "approx", "raw", "start", "end",
+    "claim_id", "value", "low", "high", "unit", "kind", "approx", "raw", "start", "end", "implicit",
 )
+
+
+#: features of an article pair that the event model weighs (corroborate/events.py)
+EVENT_FEATURES = ("body", "title", "proper", "proper_lead", "names", "lead_words", "lead_embedding",
+                  "ages_shared", "ages_conflict", "streets_shared", "streets_conflict",
+                  "log_closest_days", "log_days", "same_source")
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:

@@ -12,9 +12,10 @@ Confidence (parameters in ``models/scoring-v1.toml``)::
         - hedge_penalty * hedged share                       (when most claims hedge)
     confidence = 1 / (1 + exp(-z))
 
-``independent_sources`` counts distinct evidence units (an origin quoted by
-many outlets, a wire story and its reprints, an outlet repeating itself: one
-each; see :func:`corroborate.sources.evidence_units`).
+``independent_sources`` counts the groups of claims that share no outlet, copy
+group, credit, origin or verbatim text (an origin quoted by many outlets, a
+wire story and its reprints, an outlet repeating itself: one each; see
+:func:`corroborate.sources.independent_groups`).
 
 ``effective_sources`` is exp of the Shannon entropy of the share of the
 cluster's articles that each source published: one outlet repeating a claim
@@ -34,14 +35,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .figures import figure_units
 from .schema import STANCES
+from .sources import group_name, independent_groups
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,29 @@ class ClusterScore:
         return out
 
 
+@dataclass(frozen=True)
+class ScoringParameters:
+    """The confidence formula's parameters (``[confidence]`` of the scoring file)."""
+
+    intercept: float = -1.0
+    per_doubling_sources: float = 0.9
+    conflict_penalty: float = 2.0
+    agreement_rel_tolerance: float = 0.05
+    prior_reliability: float = 0.7
+    per_reliability_logit: float = 0.0
+    denial_penalty: float = 0.0
+    hedge_penalty: float = 0.0
+
+    @classmethod
+    def from_config(cls, cfg: Any) -> ScoringParameters:
+        return cls(intercept=cfg.intercept, per_doubling_sources=cfg.per_doubling_sources,
+                   conflict_penalty=cfg.conflict_penalty,
+                   agreement_rel_tolerance=cfg.agreement_rel_tolerance,
+                   prior_reliability=cfg.reliability_prior_mean,
+                   per_reliability_logit=cfg.per_reliability_logit,
+                   denial_penalty=cfg.denial_penalty, hedge_penalty=cfg.hedge_penalty)
+
+
 # ------------------------------------------------------------------ building blocks
 
 def effective_source_count(articles_per_source: Mapping[str, int]) -> float:
@@ -182,14 +208,21 @@ def support_choice(values: Sequence[float], lows: Sequence[float], highs: Sequen
     """Index of the stated figure with the most weighted support.
 
     A figure's support is the total weight of the sources whose interval
-    (widened by the tolerances) overlaps its own, itself included. Ties go to
-    the figure nearest the weighted median, then to the smaller figure.
+    (widened by the tolerances) overlaps its own, itself included. Only a
+    figure with two finite bounds can be chosen when there is one: "at least
+    3,000" and "up to 12,000" support "about 10,000" but do not pin the
+    figure. Ties go to the figure nearest the weighted median, then to the
+    smaller figure.
     """
     lo = np.array([x - abs(x) * tolerance - abs_tolerance for x in lows], dtype=float)
     hi = np.array([x + abs(x) * tolerance + abs_tolerance for x in highs], dtype=float)
     w = np.asarray(weights, dtype=float)
     overlap = (lo[:, None] <= hi[None, :]) & (lo[None, :] <= hi[:, None])
     support = overlap.astype(float) @ w
+    bounded = np.array([np.isfinite(h) and (lw > 0 or lw == v) for lw, h, v in zip(lows, highs, values,
+                                                                                    strict=True)])
+    if bounded.any():
+        support = np.where(bounded, support, -np.inf)
     best = np.flatnonzero(support >= support.max() - 1e-9)
     if len(best) == 1:
         return int(best[0])
@@ -200,14 +233,18 @@ def support_choice(values: Sequence[float], lows: Sequence[float], highs: Sequen
 def numeric_consensus(
     quantities: Iterable[Mapping[str, Any]], *, tolerance: float,
     weights: Mapping[str, float] | None = None, abs_tolerance: float = 0.0,
-    estimator: str = "support",
+    estimator: str = "support", totals: Collection[str] = (),
 ) -> list[UnitConsensus]:
     """Consensus per unit over *sources*, each counting once, weighted by ``weights``.
 
     ``quantities`` are dicts with ``unit, value, low, high, source`` and
     ``claim_id`` (or ``claim_ids``), optionally ``published_at``; those without
     a unit are not compared. A source stating several figures for one unit
-    contributes its median figure and the hull of its intervals. Sources
+    contributes its median figure and the hull of its intervals, except for the
+    units in ``totals`` (counts of one event's people or things: killed,
+    injured, troops...), where it contributes its largest figure: "one victim
+    is in critical condition" and "two others were hurt" are parts of the
+    "three injured" the same outlet states, not rival totals. Sources
     missing from ``weights`` weigh 1.
 
     ``estimator="support"`` (default) takes as consensus the stated figure
@@ -226,9 +263,16 @@ def numeric_consensus(
         per_source = by_unit[unit]
         names = sorted(per_source)
         w = [float(weights.get(s, 1.0)) if weights is not None else 1.0 for s in names]
-        values = [float(np.median([q["value"] for q in per_source[s]])) for s in names]
-        lows = [min(float(q["low"]) for q in per_source[s]) for s in names]
-        highs = [max(float(q["high"]) for q in per_source[s]) for s in names]
+        if unit in totals:
+            tops = [max(per_source[s], key=lambda q: (float(q["value"]), float(q["high"])))
+                    for s in names]
+            values = [float(q["value"]) for q in tops]
+            lows = [float(q["low"]) for q in tops]
+            highs = [float(q["high"]) for q in tops]
+        else:
+            values = [float(np.median([q["value"] for q in per_source[s]])) for s in names]
+            lows = [min(float(q["low"]) for q in per_source[s]) for s in names]
+            highs = [max(float(q["high"]) for q in per_source[s]) for s in names]
         consensus = (values[support_choice(values, lows, highs, w, tolerance, abs_tolerance)]
                      if estimator == "support" else weighted_median(values, w))
         # what the sources jointly say, robustly: the median bounds, stretched to hold the consensus
@@ -291,36 +335,30 @@ def score_cluster(
     claims: Sequence[Mapping[str, Any]],
     quantities: Iterable[Mapping[str, Any]],
     representative: str,
-    intercept: float,
-    per_doubling_sources: float,
-    conflict_penalty: float,
-    agreement_rel_tolerance: float,
+    params: ScoringParameters = ScoringParameters(),
     weights: Mapping[str, float] | None = None,
     reliability: Mapping[str, float] | None = None,
-    prior_reliability: float = 0.7,
-    per_reliability_logit: float = 0.0,
     linked_denials: Sequence[Mapping[str, Any]] = (),
-    denial_penalty: float = 0.0,
-    hedge_penalty: float = 0.0,
     event_id: int | None = None,
     generic_events: int = 0,
 ) -> ClusterScore:
     """Score one cluster. ``claims`` are dicts with ``claim_id, article_id, source``
-    and optionally ``published_at`` (ISO text or ``None``), ``evidence_unit``,
-    ``copy_key``, ``attributed_to`` and ``stance`` (see :mod:`corroborate.sources`).
+    and optionally ``published_at`` (ISO text or ``None``), ``text``,
+    ``attributed_to``, ``copy_kind``/``copy_name`` and ``stance`` (see
+    :mod:`corroborate.sources`).
 
-    Confidence rests on ``independent_sources``, the number of distinct
-    evidence units among the claims that do not deny: copies of one story,
-    or outlets quoting one origin, count once. ``linked_denials`` are denying
-    claims from elsewhere linked to this one; denials from units that do not
-    also assert it lower confidence (``contested``). ``generic_events`` > 0
-    marks a generic claim (its near-duplicates span that many events): it
+    Confidence rests on ``independent_sources``: the groups of asserting claims
+    that share no outlet, copy group, credit, origin or verbatim text
+    (:func:`corroborate.sources.independent_groups`). ``linked_denials`` are
+    denying claims from elsewhere linked to this one; denials independent of
+    every asserting claim lower confidence (``contested``). ``generic_events``
+    > 0 marks a generic claim (its near-duplicates span that many events): it
     gets no credit for its sources.
 
     ``weights`` (source -> weight learned by :mod:`corroborate.truth`; missing
     sources weigh 1) weight the numeric consensus; ``reliability`` adds
-    ``per_reliability_logit`` times the mean log-odds of the sources'
-    reliability above ``prior_reliability``.
+    ``params.per_reliability_logit`` times the mean log-odds of the sources'
+    reliability above ``params.prior_reliability``.
     """
     if not claims:
         raise ValueError("score_cluster: a cluster needs at least one claim")
@@ -332,25 +370,29 @@ def score_cluster(
     n_articles = sum(per_source.values())
     effective = effective_source_count(per_source)
     stance_of = [str(c.get("stance") or "asserted") for c in claims]
-    unit_of = [str(c.get("evidence_unit") or f"source:{c['source']}") for c in claims]
     asserting = [i for i, st in enumerate(stance_of) if st != "denied"] or list(range(len(claims)))
-    asserting_units = {unit_of[i] for i in asserting}
-    independent = len(asserting_units)
+    denying = [c for i, c in enumerate(claims) if i not in set(asserting)] + list(linked_denials)
+    everyone = [claims[i] for i in asserting] + denying
+    group_of = independent_groups(everyone)
+    asserting_groups = set(group_of[:len(asserting)])
+    independent = len(asserting_groups)
+    members: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    for g, c in zip(group_of, everyone, strict=True):
+        members[g].append(c)
+    denying_groups = sorted(set(group_of[len(asserting):]) - asserting_groups)
     origins = tuple(sorted({str(claims[i]["attributed_to"]) for i in asserting
                             if claims[i].get("attributed_to")}))
-    deniers = [(str(claims[i]["source"]), unit_of[i], str(claims[i].get("attributed_to") or ""))
-               for i in range(len(claims)) if stance_of[i] == "denied" and i not in asserting]
-    deniers += [(str(d["source"]), str(d.get("evidence_unit") or f"source:{d['source']}"),
-                 str(d.get("attributed_to") or "")) for d in linked_denials]
-    denying_units = {u for _, u, _ in deniers} - asserting_units
-    copies: dict[str, set[str]] = defaultdict(set)
+    copies: dict[tuple[str, str], set[str]] = defaultdict(set)
     for i in asserting:
-        if claims[i].get("copy_key"):
-            copies[str(claims[i]["copy_key"])].add(str(claims[i]["source"]))
+        if claims[i].get("copy_kind") and claims[i]["copy_kind"] != "source":
+            copies[(str(claims[i]["copy_kind"]), str(claims[i]["copy_name"]))].add(str(claims[i]["source"]))
     copy_groups = tuple(sorted(tuple(sorted(v)) for v in copies.values() if len(v) > 1))
-    units = numeric_consensus(quantities, tolerance=agreement_rel_tolerance, weights=weights)
+    units = numeric_consensus(quantities, tolerance=params.agreement_rel_tolerance, weights=weights,
+                              totals=figure_units())
     compared = [u for u in units if u.n_sources >= 2]
     agreement = min((u.agreement for u in compared if not u.evolving), default=1.0)
+    intercept, per_doubling_sources = params.intercept, params.per_doubling_sources
+    conflict_penalty = params.conflict_penalty
 
     reasons: list[Reason] = []
     source_effect = per_doubling_sources * math.log2(max(independent, 1))
@@ -363,8 +405,7 @@ def score_cluster(
                               f"only {sources[0]} states this"
                               + (f" ({n_articles} articles)" if n_articles > 1 else ""), 0.0))
     else:
-        unit_names = sorted(u.split(":", 1)[1] if not u.startswith("copy:") else f"copy group {u[5:]}"
-                            for u in asserting_units)
+        unit_names = sorted(_group_label(group_name(members[g])) for g in asserting_groups)
         reasons.append(Reason("multi_source",
                               f"{len(sources)} sources state this, {independent} independently: "
                               f"{_list(unit_names)}", round(source_effect, 4)))
@@ -402,10 +443,11 @@ def score_cluster(
                 f"({_fmt(u.low)}–{_fmt(u.high)})", 0.0))
 
     reliability_effect = 0.0
-    if reliability is not None and per_reliability_logit and not generic_events:
+    prior_reliability = params.prior_reliability
+    if reliability is not None and params.per_reliability_logit and not generic_events:
         prior = _logit(prior_reliability)
         shifts = [_logit(reliability.get(s, prior_reliability)) - prior for s in sources]
-        reliability_effect = per_reliability_logit * float(np.mean(shifts))
+        reliability_effect = params.per_reliability_logit * float(np.mean(shifts))
         if abs(reliability_effect) >= 0.005:
             detail = ", ".join(f"{s} {reliability.get(s, prior_reliability):.2f}" for s in sources[:6])
             reasons.append(Reason("source_reliability",
@@ -414,16 +456,17 @@ def score_cluster(
                                   round(reliability_effect, 4)))
 
     denial_effect = 0.0
-    if denying_units:
-        d = len(denying_units)
-        denial_effect = -denial_penalty * d / (d + independent)
-        who = "; ".join(sorted({f"{s} ({o})" if o else s for s, u, o in deniers if u in denying_units}))
+    if denying_groups:
+        d = len(denying_groups)
+        denial_effect = -params.denial_penalty * d / (d + independent)
+        who = "; ".join(sorted({f"{c['source']} ({c['attributed_to']})" if c.get("attributed_to")
+                                else str(c["source"]) for g in denying_groups for c in members[g]}))
         reasons.append(Reason("contested", f"denied by {d} independent source(s): {who}",
                               round(denial_effect, 4)))
     hedged = sum(1 for i in asserting if stance_of[i] == "hedged")
     hedge_effect = 0.0
     if asserting and hedged / len(asserting) >= 0.5:
-        hedge_effect = -hedge_penalty * hedged / len(asserting)
+        hedge_effect = -params.hedge_penalty * hedged / len(asserting)
         reasons.append(Reason("hedged", f"{hedged} of {len(asserting)} claims are hedged "
                                         "(reportedly, may, suspect...)", round(hedge_effect, 4)))
 
@@ -456,6 +499,11 @@ def score_cluster(
     )
 
 
+def _group_label(key: tuple[str, str]) -> str:
+    kind, name = key
+    return f"copy group {name}" if kind == "copy" else name
+
+
 def _logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return math.log(p / (1 - p))
@@ -463,3 +511,74 @@ def _logit(p: float) -> float:
 
 #: bounds of a source's weight in a consensus: nobody silenced, nobody a dictator
 MIN_WEIGHT, MAX_WEIGHT = 0.05, 4.0
+
+
+# ------------------------------------------------------------------ every cluster
+
+CLAIM_FIELDS = ("claim_id", "article_id", "source", "text", "attributed_to", "copy_kind",
+                "copy_name", "evidence_kind", "evidence_name", "stance", "event_id", "generic_events")
+
+
+def _majority_generic(members: Sequence[Mapping[str, Any]]) -> int:
+    """The events a cluster's claims span when most of its claims are generic, else 0."""
+    spans = [int(m["generic_events"]) for m in members]
+    generic = [x for x in spans if x]
+    return max(generic) if len(generic) * 2 > len(spans) else 0
+
+
+def score_clusters(claims: pd.DataFrame, quantities: pd.DataFrame, embeddings: np.ndarray,
+                   published: Mapping[str, Any], truth: Any, denials: Mapping[int, Sequence[Mapping[str, Any]]],
+                   params: ScoringParameters) -> list[ClusterScore]:
+    """Score every cluster of ``claims`` (by ``cluster_id``), most confident first.
+
+    ``published`` maps article ids to publication times; ``truth`` is the fitted
+    :class:`corroborate.truth.TruthDiscovery` whose items are cluster ids (each
+    source is judged by what it earned on *other* clusters, so agreement is
+    scored once); ``denials`` are the linked denials of each cluster. A claim
+    whose figure its sources reject never heads its cluster.
+    """
+    from .cluster import medoid_index, medoid_indices
+    from .quantities import quantities_by_claim
+
+    if claims.empty:
+        return []
+    records = claims[list(CLAIM_FIELDS)].to_dict(orient="records")
+    for r in records:
+        for key in ("attributed_to", "copy_kind", "copy_name"):
+            if not isinstance(r[key], str):
+                r[key] = None
+        stamp = published.get(r["article_id"])
+        r["published_at"] = None if stamp is None or pd.isna(stamp) else stamp.isoformat()
+    labels = claims["cluster_id"].to_numpy(dtype=np.int64)
+    compared_sources = set(truth.observations_["source"]) if len(truth.observations_) else set()
+    by_cluster: dict[int, list[int]] = defaultdict(list)
+    for row, label in enumerate(labels.tolist()):
+        by_cluster[label].append(row)
+    q_by_claim = quantities_by_claim(quantities)
+    medoids = medoid_indices(embeddings, labels)
+    scores = []
+    for label in sorted(by_cluster):
+        rows = by_cluster[label]
+        members = [records[i] for i in rows]
+        qs = [{**q, "source": m["source"], "claim_id": m["claim_id"], "published_at": m["published_at"]}
+              for m in members for q in q_by_claim.get(m["claim_id"], [])]
+        here = {str(label)}
+        reliability = {m["source"]: (truth.reliability_without(m["source"], here)
+                                     if m["source"] in compared_sources else params.prior_reliability)
+                       for m in members}
+        score = score_cluster(
+            cluster_id=label, claims=members, quantities=qs,
+            representative=records[medoids[label]]["text"], params=params,
+            weights=truth.weights_, reliability=reliability,
+            linked_denials=denials.get(label, []), event_id=int(members[0]["event_id"]),
+            generic_events=_majority_generic(members))
+        dissenting = {c for q in score.quantities for d in q.dissent for c in d.claim_ids}
+        if records[medoids[label]]["claim_id"] in dissenting:
+            # never headline a cluster with the figure its sources reject
+            agreeing = [i for i in rows if records[i]["claim_id"] not in dissenting]
+            if agreeing:
+                best = agreeing[medoid_index(embeddings[agreeing])]
+                score = replace(score, representative=records[best]["text"])
+        scores.append(score)
+    scores.sort(key=lambda s: (-s.confidence, -s.n_sources, s.cluster_id))
+    return scores

@@ -16,13 +16,14 @@ FALSE = ("The health ministry said that 500 patients were cured by the new drug 
 SWAPS = [("within a week", "in a week"), ("Officials said", "Officials added"),
          ("from next month", "starting next month"), ("The drug", "The medicine"),
          ("in the capital", "in the capital city")]
+# three independent reports of one event; like real reports, they name the place
 GENUINE = [
-    ("utility.example", "Water service was restored across the whole city on Friday, the utility company said. "
-                        "Crews had worked through the night to repair the main pipe."),
-    ("mayor-daily.example", "Water service was restored to the whole city on Friday, the mayor's office said. "
-                            "Schools will reopen on Monday after the outage."),
-    ("region-news.example", "On Friday water service was restored throughout the city, regional officials said. "
-                            "The repair cost was not disclosed."),
+    ("utility.example", "Water service was restored across Millbrook on Friday, the utility company said. "
+                        "Crews had worked through the night to repair the main pipe under Elm Street."),
+    ("mayor-daily.example", "Water service was restored to all of Millbrook on Friday, the mayor's office said. "
+                            "Schools will reopen on Monday after the outage on Elm Street."),
+    ("region-news.example", "On Friday water service was restored throughout Millbrook, regional officials "
+                            "said. The repair cost of the Elm Street main was not disclosed."),
 ]
 
 
@@ -69,8 +70,11 @@ def test_ten_outlets_one_origin_score_below_five_outlets_five_origins(real_embed
     one_origin = pd.DataFrame([{"source": f"outlet-{i}.example",
                                 "text": CLAIM.format(origin="the fire department") + " " + CONTEXT[i]}
                                for i in range(10)])
+    # five independent reports: the same sentence from five origins, each with its own
+    # reporting around it (with one context sentence each they would be copies of one story)
     five_origins = pd.DataFrame([{"source": f"paper-{i}.example",
-                                  "text": CLAIM.format(origin=ORIGINS[i]) + " " + CONTEXT[i]}
+                                  "text": CLAIM.format(origin=ORIGINS[i]) + " " + CONTEXT[i] + " "
+                                  + CONTEXT[(i + 5) % len(CONTEXT)]}
                                  for i in range(5)])
     single = Corroborator(embedder=real_embedder, cache_dir=tmp_path).fit(one_origin)
     several = Corroborator(embedder=real_embedder, cache_dir=tmp_path).fit(five_origins)

@@ -12,9 +12,18 @@ from corroborate.config import DEFAULT_SCORING_FILE, models_dir
 def test_defaults_come_from_the_versioned_models_file() -> None:
     doc = tomllib.loads((models_dir() / DEFAULT_SCORING_FILE).read_text())
     cfg = Config.default()
-    assert cfg.scoring_version == doc["version"] == "scoring-v1"
+    assert cfg.scoring_version == doc["version"] == "scoring-v2"
     assert cfg.distance_threshold == doc["cluster"]["distance_threshold"]
     assert cfg.intercept == doc["confidence"]["intercept"]
+    assert dict(cfg.event_weights) == doc["events"]["weights"]
+    assert cfg.event_distance_threshold == doc["events"]["distance_threshold"]
+
+
+def test_event_weights_must_name_every_feature(tmp_path: Path) -> None:
+    path = tmp_path / "events.toml"
+    path.write_text("[events]\nweights = { body = 1.0 }\n")
+    with pytest.raises(ConfigError, match="event_weights must be a table of finite numbers for exactly body"):
+        Config.from_toml(path)
 
 
 def test_user_toml_overrides_defaults(tmp_path: Path) -> None:

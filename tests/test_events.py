@@ -7,7 +7,8 @@ import pytest
 
 from benchmarks.gen_events import FURNITURE, GENERIC, generate
 from corroborate import Corroborator
-from corroborate.events import Places, is_specific, specifics
+from corroborate.events import ages, mentioned_days, names, proper_words, streets
+from corroborate.generic import is_specific, specifics
 
 pytestmark = pytest.mark.model
 
@@ -85,20 +86,35 @@ def test_a_procedural_sentence_keeps_its_specifics_across_events() -> None:
     assert specifics("A crash in Ashford killed two people.") != specifics("A crash in Brookvale killed two people.")
 
 
-def test_places_conflict_rules() -> None:
-    town = Places(frozenset({"ashford"}), frozenset({"main street"}))
-    other_town = Places(frozenset({"brookvale"}), frozenset({"main street"}))
-    no_town = Places(frozenset(), frozenset({"oak road"}))
-    assert town.conflicts(other_town)                    # a shared street does not help
-    assert not town.conflicts(Places(frozenset({"ashford"}), frozenset()))
-    assert no_town.conflicts(Places(frozenset(), frozenset({"main street"})))
-    assert not no_town.conflicts(Places(frozenset(), frozenset()))
+def test_article_specifics_for_event_grouping() -> None:
+    text = ("LAKEWOOD, Wash. - A 17-year-old boy is under arrest after the shooting of his 13-year-old "
+            "friend near 150th Street and Woodbrook Drive, said Lt. John Unfred. Maria Lopez, 34, saw it.")
+    assert ages(text) == {17, 13, 34}
+    assert ages("A two-year-old boy was hurt.") == {2}
+    assert streets(text) == {"150th street", "woodbrook drive"}
+    assert "john_unfred" in names(text) and "maria_lopez" in names(text)
+    assert "lakewood" in proper_words(text) and "woodbrook" in proper_words(text)
+    assert "the" not in proper_words("He said. The man left.")
+
+
+def test_mentioned_days_resolve_to_the_latest_past_date() -> None:
+    import pandas as pd
+
+    def day(s: str) -> float:
+        return float((pd.Timestamp(s) - pd.Timestamp("1970-01-01")).days)
+
+    published = pd.Timestamp("2015-12-08T10:00:00Z")
+    got = mentioned_days(published, "He was shot on Oct. 20 and the trial is set for Jan. 27. "
+                                    "A July 2014 shooting was different.")
+    assert list(got) == sorted([day("2015-12-08"), day("2015-10-20"), day("2015-01-27"), day("2014-07-15")])
+    assert len(mentioned_days(None, "Oct. 20")) == 0
+    assert list(mentioned_days(published, "In March 1990, nothing.")) == [day("2015-12-08")]
 
 
 def test_same_wording_different_facts_are_split() -> None:
     import numpy as np
 
-    from corroborate.events import split_conflicting_facts
+    from corroborate.facts import split_conflicting_facts
 
     texts = ["The crash happened around 9 p.m. on Main Street, police said.",
              "The crash happened around 9 p.m. on Main Street, officials said.",

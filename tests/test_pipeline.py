@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.cluster import AgglomerativeClustering
 
-from corroborate import Corroborator, NotFittedError, read_articles, write_outputs
+from corroborate import Config, Corroborator, NotFittedError, read_articles, write_outputs
 
 from .conftest import FakeEmbedder
 
@@ -35,7 +35,7 @@ def test_fit_sets_learned_attributes() -> None:
     troops = next(s for s in est.scores_ if s.quantities and s.quantities[0].unit == "troops")
     # three outlets, but near-verbatim copies of one another: one independent unit
     assert troops.n_sources == 3 and troops.independent_sources == 1
-    assert set(est.timings_) == {"read", "syndication", "claims", "quantities", "embed", "events",
+    assert set(est.timings_) == {"read", "syndication", "claims", "parse", "embed", "events",
                                  "cluster", "independence", "score"}
 
 
@@ -59,10 +59,18 @@ def test_same_input_same_bytes_whatever_the_order(tmp_path: Path) -> None:
 
 
 def test_any_sklearn_clusterer_can_be_swapped_in() -> None:
-    est = _fit(clusterer=AgglomerativeClustering(n_clusters=2, metric="cosine", linkage="average"))
+    est = _fit(clusterer=AgglomerativeClustering(n_clusters=2, metric="cosine", linkage="average"),
+               config=Config.default().replace(group_figures=False))
     # claims are clustered within each event: two events (troops, bank), two clusters each
     assert est.events_["n_articles"].tolist() == [3, 2]
     assert len(est.scores_) == 4
+
+
+def test_claims_counting_one_thing_form_one_figure_per_event() -> None:
+    est = _fit(clusterer=AgglomerativeClustering(n_clusters=2, metric="cosine", linkage="average"))
+    troops = [s for s in est.scores_ if any(q.unit == "troops" for q in s.quantities)]
+    assert len(troops) == 1 and troops[0].n_claims == 3      # however the clusterer split them
+    assert len(est.scores_) == 3
 
 
 def test_rejected_records_reach_the_outputs(tmp_path: Path) -> None:

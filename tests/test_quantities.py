@@ -32,7 +32,7 @@ def _num(x: float) -> str:
 
 def describe(q: Quantity) -> str:
     text = f"{_num(q.value)} [{_num(q.low)}, {_num(q.high)}] {q.unit or '-'} {q.kind}"
-    return text + (" ~" if q.approx else "")
+    return text + (" ~" if q.approx else "") + (" implied" if q.implicit else "")
 
 
 CASES_ = _cases()

@@ -39,10 +39,14 @@ def test_outputs_and_fields(tmp_path: Path) -> None:
     assert set(cluster["quantities"][0]) >= {"unit", "consensus", "low", "high", "agreement", "dissent"}
     claim = json.loads(paths["claims.jsonl"].read_text().splitlines()[0])
     for field in ("claim_id", "article_id", "source", "sent_idx", "start", "end", "text",
-                  "cluster_id", "quantities"):
+                  "cluster_id", "quantities", "event_id", "evidence_kind", "evidence_name",
+                  "copy_kind", "copy_name"):
         assert field in claim
+    assert set(claim["quantities"][0]) >= {"unit", "value", "low", "high", "implicit"} if claim["quantities"] \
+        else True
     run = json.loads(paths["run.json"].read_text())
-    assert run["settings"]["scoring_version"] == "scoring-v1" and run["summary"]["n_claims"] == 2
+    assert run["settings"]["scoring_version"] == "scoring-v2" and run["summary"]["n_claims"] == 2
+    assert set(run["settings"]["event_weights"]) >= {"body", "log_closest_days"}
 
 
 def test_table_fits_the_width() -> None:

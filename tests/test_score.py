@@ -4,10 +4,16 @@ import math
 
 import pytest
 
-from corroborate.score import effective_source_count, numeric_consensus, score_cluster, weighted_median
+from corroborate.score import (
+    ScoringParameters,
+    effective_source_count,
+    numeric_consensus,
+    score_cluster,
+    weighted_median,
+)
 
-PARAMS = {"intercept": -1.0, "per_doubling_sources": 0.9, "conflict_penalty": 2.0,
-          "agreement_rel_tolerance": 0.05}
+PARAMS = {"params": ScoringParameters(intercept=-1.0, per_doubling_sources=0.9, conflict_penalty=2.0,
+                                      agreement_rel_tolerance=0.05)}
 
 
 def _claims(sources: list[str]) -> list[dict[str, object]]:
@@ -85,7 +91,7 @@ def test_reasons_effects_add_up_to_the_log_odds() -> None:
     qs = [_q("a", 10000), _q("b", 10000), _q("c", 40000)]
     s = score_cluster(cluster_id=0, claims=_claims(["a", "b", "c"]), quantities=qs, representative="x",
                       **PARAMS)
-    z = PARAMS["intercept"] + sum(r.effect for r in s.reasons)
+    z = PARAMS["params"].intercept + sum(r.effect for r in s.reasons)
     assert s.confidence == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-4)
 
 

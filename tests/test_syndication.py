@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from corroborate import read_articles
-from corroborate.sources import evidence_units
+from corroborate.sources import evidence_columns, independent_groups
 from corroborate.syndication import copy_groups, jaccard, shingles, syndication, wire_credit
 
 BASE = ("The Pentagon said on Monday that about 10,000 North Korean troops have been sent to Russia "
@@ -49,12 +49,42 @@ def test_example_wire_story_is_one_copy_group(example_dir) -> None:  # type: ign
     assert synd.groupby("copy_group").size().max() == 3
 
 
-def test_evidence_units_prefer_origin_then_copy_then_outlet() -> None:
+def test_primary_evidence_is_the_copy_group_then_the_origin_then_the_outlet() -> None:
     articles = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "source": ["x", "y", "z", "z"],
                              "copy_group": [0, 0, 1, 2], "wire": ["ap", None, None, None]})
-    claims = pd.DataFrame({"article_id": ["a", "b", "c", "d", "d"],
-                           "attributed_to": [None, None, None, "pentagon", None],
+    claims = pd.DataFrame({"article_id": ["a", "b", "c", "d", "d"], "source": ["x", "y", "z", "z", "z"],
+                           "attributed_to": ["police", None, None, "pentagon", None],
                            "text": ["One.", "Two.", "Three.", "Four.", "One."]})
-    units, copy_keys = evidence_units(claims, articles)
-    assert units.tolist() == ["wire:ap", "wire:ap", "source:z", "origin:pentagon", "wire:ap"]
-    assert copy_keys.tolist() == ["wire:ap", "wire:ap", None, None, None]
+    got = evidence_columns(claims, articles)
+    # a reprint keeps its wire's credit whatever it quotes; "b" dropped the credit line
+    assert list(zip(got["evidence_kind"], got["evidence_name"])) == [
+        ("wire", "ap"), ("wire", "ap"), ("source", "z"), ("origin", "pentagon"), ("source", "z")]
+    assert got["copy_kind"].tolist() == ["wire", "wire", None, None, None]
+
+
+def test_a_station_credit_names_the_outlet_of_that_station() -> None:
+    articles = pd.DataFrame({"article_id": ["a", "b"], "source": ["wavy.com", "wtkr.com"],
+                             "copy_group": [0, 1], "wire": [None, "wavy"]})
+    claims = pd.DataFrame({"article_id": ["a", "b"], "source": ["wavy.com", "wtkr.com"],
+                           "attributed_to": [None, None], "text": ["One.", "Two."]})
+    got = evidence_columns(claims, articles)
+    assert list(zip(got["copy_kind"], got["copy_name"])) == [(None, None), ("source", "wavy.com")]
+    groups = independent_groups([{**c, **e} for c, e in zip(claims.to_dict("records"),
+                                                             got.to_dict("records"), strict=True)])
+    assert groups == [0, 0]                        # the station's story, run by another outlet
+
+
+def test_independent_groups_join_on_any_shared_key() -> None:
+    def claim(source: str, origin: str | None = None, copy: str | None = None,
+              text: str = "") -> dict[str, object]:
+        return {"source": source, "attributed_to": origin, "copy_kind": "copy" if copy else None,
+                "copy_name": copy, "text": text or source}
+    # copies of one story count once even when their attributions differ
+    assert independent_groups([claim("a", "cbs", "1"), claim("b", "police", "1")]) == [0, 0]
+    # two outlets quoting one origin count once; a third outlet is independent
+    assert independent_groups([claim("a", "police"), claim("b", "police"), claim("c")]) == [0, 0, 1]
+    # verbatim text is one piece of evidence
+    assert independent_groups([claim("a", text="Same words."), claim("b", text="same  words.")]) == [0, 0]
+    # chains: a shares its copy group with b, b its origin with c
+    assert independent_groups([claim("a", copy="1"), claim("b", "fbi", "1"), claim("c", "fbi"),
+                               claim("d")]) == [0, 0, 0, 1]

@@ -1,0 +1,66 @@
+"""Claims that share their wording but not their facts.
+
+"The crash happened around 9 p.m. on Main Street" and "... around 11:30 p.m.
+on 5th Avenue" embed close together; the streets and clock times they name
+tell them apart. :func:`split_conflicting_facts` splits such clusters.
+Conflicting *numbers* are never split: that is what numeric agreement scores.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from .cluster import relabel_by_first_appearance
+
+_STREET = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|[A-Z][a-z]+)\s+(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|"
+                    r"Drive|Lane|Boulevard|Blvd\.|Highway|Way|Place|Court)\b")
+_CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)", re.IGNORECASE)
+
+
+def fact_anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(streets, clock times) a claim states: facts that tell events apart."""
+    streets = frozenset(m.group(0).casefold() for m in _STREET.finditer(text))
+    times = frozenset(re.sub(r"\s+", "", m.group(0).casefold()) for m in _CLOCK.finditer(text))
+    return streets, times
+
+
+def split_conflicting_facts(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """Split clusters whose claims name different streets or different clock times.
+
+    "The crash happened around 9 p.m. on Main Street" and "... around 11:30
+    p.m. on 5th Avenue" share their wording, not their facts. Claims naming
+    neither stay with the largest part. Conflicting *numbers* are not split:
+    that is what numeric agreement scores. Labels are renumbered by first
+    appearance.
+    """
+    labels = np.asarray(labels, dtype=np.int64).copy()
+    anchors = [fact_anchors(t) for t in texts]
+    next_label = int(labels.max()) + 1 if len(labels) else 0
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(members) < 2:
+            continue
+        keys: dict[tuple[frozenset[str], frozenset[str]], list[int]] = {}
+        for m in members:
+            if anchors[m][0] or anchors[m][1]:
+                keys.setdefault(anchors[m], []).append(int(m))
+        if len(keys) < 2:
+            continue
+        # keys that do not conflict (one has no street or no time where the other has) merge
+        merged: list[tuple[tuple[frozenset[str], frozenset[str]], list[int]]] = []
+        for key, group in sorted(keys.items(), key=lambda kv: (-len(kv[1]), kv[1][0])):
+            for other_key, other in merged:
+                streets_clash = key[0] and other_key[0] and key[0].isdisjoint(other_key[0])
+                times_clash = key[1] and other_key[1] and key[1].isdisjoint(other_key[1])
+                if not (streets_clash or times_clash):
+                    other.extend(group)
+                    break
+            else:
+                merged.append((key, list(group)))
+        for _, group in merged[1:]:
+            labels[group] = next_label
+            next_label += 1
+    return relabel_by_first_appearance(labels)
