@@ -196,22 +196,64 @@ def pair_counts(predicted: Mapping[str, Any], gold: Mapping[str, str],
 
 
 @dataclass
-class Scores:
-    values: dict[str, Any]
+class Tally:
+    """Raw counts behind every metric, so that held-out folds can be pooled (``+``)."""
 
-    def __getitem__(self, key: str) -> Any:
-        return self.values[key]
+    incidents: int = 0
+    multi_source: int = 0
+    pure: int = 0
+    incidents_with_pure: int = 0
+    covered: Counter[str] = field(default_factory=Counter)      # type -> incidents with a candidate
+    correct: Counter[str] = field(default_factory=Counter)
+    in_interval: Counter[str] = field(default_factory=Counter)
+    both_correct: int = 0
+    items: list[tuple[float, int]] = field(default_factory=list)  # (confidence, consensus right)
+    pairs: PairCounts | None = None
+
+    def __add__(self, other: Tally) -> Tally:
+        pairs = (self.pairs + other.pairs) if self.pairs is not None and other.pairs is not None \
+            else self.pairs or other.pairs
+        return Tally(self.incidents + other.incidents, self.multi_source + other.multi_source,
+                     self.pure + other.pure, self.incidents_with_pure + other.incidents_with_pure,
+                     self.covered + other.covered, self.correct + other.correct,
+                     self.in_interval + other.in_interval, self.both_correct + other.both_correct,
+                     self.items + other.items, pairs)
+
+    def scores(self) -> dict[str, Any]:
+        n = max(self.incidents, 1)
+        out: dict[str, Any] = {
+            "incidents": self.incidents, "multi_source": self.multi_source,
+            "purity": self.pure / self.multi_source if self.multi_source else None,
+            "coverage": self.incidents_with_pure / n,
+        }
+        for t in TYPES:
+            cov = self.covered[t]
+            out[f"{t}_coverage"] = cov / n
+            out[f"{t}_accuracy"] = self.correct[t] / n
+            out[f"{t}_accuracy_covered"] = self.correct[t] / cov if cov else None
+            out[f"{t}_in_interval"] = self.in_interval[t] / cov if cov else None
+        out["both_accuracy"] = self.both_correct / n
+        pos = [c for c, y in self.items if y]
+        neg = [c for c, y in self.items if not y]
+        out.update({"items_pos": len(pos), "items_neg": len(neg), "roc_auc": auc(pos, neg),
+                    "brier": float(np.mean([(c - y) ** 2 for c, y in self.items])) if self.items else None,
+                    "ece": ece(self.items)})
+        if self.pairs is not None:
+            out.update({"event_precision": self.pairs.precision, "event_recall": self.pairs.recall,
+                        "event_f1": self.pairs.f1, "event_pairs": self.pairs.gold})
+        return out
 
 
 def evaluate(dev: DevCorpus, claims: Sequence[Mapping[str, Any]], clusters: Sequence[Mapping[str, Any]],
              events: Sequence[Mapping[str, Any]] | None = None, *,
-             incidents: set[str] | None = None) -> Scores:
-    """Every metric of the protocol; with ``incidents``, on those incidents only.
+             incidents: set[str] | None = None) -> Tally:
+    """The raw counts of every metric of the protocol; with ``incidents``, on those only.
 
     Restricted to a fold, a cluster belongs to the fold when its majority
     incident does (purity, confidence items), an incident is scored when it is
-    in the fold (coverage, accuracy), and article pairs count when both
-    articles are in the fold (event grouping).
+    in the fold (coverage, accuracy), and article pairs count when they touch
+    an article of the fold (event grouping: merging a fold's article with
+    another fold's is this fold's error too).
     """
     gold_by = {g["incident_id"]: g for g in dev.gold}
     scope = set(gold_by) if incidents is None else set(incidents)
@@ -240,20 +282,16 @@ def evaluate(dev: DevCorpus, claims: Sequence[Mapping[str, Any]], clusters: Sequ
             if entries:
                 best = max(range(len(entries)), key=lambda i: (entries[i][0], -i))
                 cons[t] = entries[best][1]
+        majority = min(incs, key=lambda i: (-incs[i], _id_order(i))) if incs else None
         rows.append({"id": k["cluster_id"], "conf": float(k["confidence"]), "members": members,
-                     "incs": incs, "srcs": {claim[c][1] for c in members}, "cons": cons})
-    majority = {id(r): min(r["incs"], key=lambda i: (-r["incs"][i], _id_order(i))) if r["incs"] else None
-                for r in rows}
+                     "incs": incs, "srcs": {claim[c][1] for c in members}, "cons": cons,
+                     "majority": majority})
+    tally = Tally(incidents=len(scope))
     # (i) purity and coverage
-    multi = [r for r in rows if len(r["srcs"]) >= 2 and majority[id(r)] in scope]
+    multi = [r for r in rows if len(r["srcs"]) >= 2 and r["majority"] in scope]
     pure = [r for r in multi if len(r["incs"]) == 1]
-    covered_incidents = {majority[id(r)] for r in pure}
-    out: dict[str, Any] = {
-        "multi_source": len(multi),
-        "purity": len(pure) / len(multi) if multi else None,
-        "coverage": len(covered_incidents & scope) / len(scope),
-        "incidents": len(scope),
-    }
+    tally.multi_source, tally.pure = len(multi), len(pure)
+    tally.incidents_with_pure = len({r["majority"] for r in pure} & scope)
     # (ii) killed / injured from the most confident candidate cluster
     candidates: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
@@ -264,48 +302,35 @@ def evaluate(dev: DevCorpus, claims: Sequence[Mapping[str, Any]], clusters: Sequ
                 if (inc, t) not in seen:
                     seen.add((inc, t))
                     candidates[(inc, t)].append(r)
-    both_ok = Counter()
+    right: Counter[str] = Counter()
     for t in TYPES:
-        covered = ok = in_iv = 0
         for inc in scope:
             cands = candidates.get((inc, t))
             if not cands:
                 continue
-            covered += 1
+            tally.covered[t] += 1
             best = min(cands, key=lambda r: (-r["conf"], -r["incs"][inc], _id_order(r["id"])))
             e = best["cons"].get(t)
             if e is None:
                 continue
             value, gold_value = float(e["consensus"]), gold_by[inc]["num_" + t]
-            hit = abs(value - gold_value) < 1e-9
-            ok += hit
-            both_ok[inc] += hit
+            if abs(value - gold_value) < 1e-9:
+                tally.correct[t] += 1
+                right[inc] += 1
             lo = _num(e.get("low")) if _num(e.get("low")) is not None else value
             hi = _num(e.get("high")) if _num(e.get("high")) is not None else value
-            in_iv += lo - 1e-9 <= gold_value <= hi + 1e-9
-        out[f"{t}_coverage"] = covered / len(scope)
-        out[f"{t}_accuracy"] = ok / len(scope)
-        out[f"{t}_accuracy_covered"] = ok / covered if covered else None
-        out[f"{t}_in_interval"] = in_iv / covered if covered else None
-    out["both_accuracy"] = sum(1 for inc in scope if both_ok[inc] == 2) / len(scope)
+            tally.in_interval[t] += lo - 1e-9 <= gold_value <= hi + 1e-9
+    tally.both_correct = sum(1 for inc in scope if right[inc] == 2)
     # (iii) confidence of (cluster, type) consensus items
-    items = []
     for r in rows:
-        maj = majority[id(r)]
-        if maj is None or maj not in scope:
+        if r["majority"] is None or r["majority"] not in scope:
             continue
         for t, e in r["cons"].items():
-            items.append((r["conf"], int(abs(float(e["consensus"]) - gold_by[maj]["num_" + t]) < 1e-9)))
-    pos = [c for c, y in items if y]
-    neg = [c for c, y in items if not y]
-    out.update({"items_pos": len(pos), "items_neg": len(neg), "roc_auc": auc(pos, neg),
-                "brier": float(np.mean([(c - y) ** 2 for c, y in items])) if items else None,
-                "ece": ece(items)})
+            tally.items.append((r["conf"], int(abs(float(e["consensus"])
+                                                   - gold_by[r["majority"]]["num_" + t]) < 1e-9)))
     # (iv) event grouping
     if events is not None:
         predicted = {a: e["event_id"] for e in events for a in e["article_ids"]}
         in_scope = [a for a, inc in dev.incident_of.items() if inc in scope]
-        counts = pair_counts(predicted, dev.incident_of, in_scope)
-        out.update({"event_precision": counts.precision, "event_recall": counts.recall,
-                    "event_f1": counts.f1, "event_pairs": counts.gold})
-    return Scores(out)
+        tally.pairs = pair_counts(predicted, dev.incident_of, in_scope, touching=incidents is not None)
+    return tally

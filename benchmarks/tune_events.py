@@ -39,6 +39,7 @@ from benchmarks.results import commit, machine, update_section  # noqa: E402
 from corroborate import Config, extract_claims, read_articles  # noqa: E402
 from corroborate.config import models_dir  # noqa: E402
 from corroborate.embed import CachedEmbedder, EmbeddingCache, SentenceTransformerEmbedder  # noqa: E402
+from corroborate.furniture import outlet_repeats  # noqa: E402
 from corroborate.events import (  # noqa: E402
     FEATURES,
     EventModel,
@@ -96,22 +97,44 @@ class Folds:
             probability[test] = 1.0 / (1.0 + np.exp(-(intercept + X[test] @ np.array(list(weights.values())))))
         return probability
 
+    def fit_without(self, k: int, columns: list[int] | None = None) -> tuple[dict[str, float], float, float]:
+        """(weights, intercept, cut) fitted on every fold but ``k``; the cut is chosen on
+        the other folds' inner held-out probabilities."""
+        columns = list(range(len(FEATURES))) if columns is None else columns
+        others = [f for f in range(self.k) if f != k]
+        cut = self.choose_cut(self.held_out_probability(columns, others), self.articles(k, inside=False))
+        train = (self.fold[self.pairs.left] != k) & (self.fold[self.pairs.right] != k)
+        weights, intercept = fit_event_model(self.pairs.values[train][:, columns], self.same[train],
+                                             names=[FEATURES[c] for c in columns])
+        return weights, intercept, cut
+
     def cross_validate(self, columns: list[int]) -> tuple[list[tuple[int, float, PairCounts]], PairCounts]:
         """Outer folds: fit on the others, cut chosen on the others' inner held-out probabilities."""
         rows, pooled = [], PairCounts(0, 0, 0)
         X = self.pairs.values[:, columns]
-        names = [FEATURES[c] for c in columns]
         for k in range(self.k):
-            others = [f for f in range(self.k) if f != k]
-            cut = self.choose_cut(self.held_out_probability(columns, others), self.articles(k, inside=False))
-            train = (self.fold[self.pairs.left] != k) & (self.fold[self.pairs.right] != k)
-            weights, intercept = fit_event_model(X[train], self.same[train], names=names)
+            weights, intercept, cut = self.fit_without(k, columns)
             probability = 1.0 / (1.0 + np.exp(-(intercept + X @ np.array(list(weights.values())))))
             counts = pair_counts(self.group(probability, cut), self.gold, self.articles(k, inside=True),
                                  touching=True)
             rows.append((k, cut, counts))
             pooled = pooled + counts
         return rows, pooled
+
+
+def load_folds(dev, k: int = 5) -> Folds:  # type: ignore[no-untyped-def]
+    """The dev corpus's candidate pairs, as the pipeline computes them, and the incident folds."""
+    articles = read_articles(dev.corpus_path)
+    ids = articles["article_id"].tolist()
+    gold = {a: dev.incident_of[a] for a in ids}
+    cfg = Config.default()
+    claims, _ = extract_claims(articles, min_words=cfg.min_words)
+    embedder = CachedEmbedder(SentenceTransformerEmbedder(cfg.model), EmbeddingCache(None))
+    leads = embedder.encode([lead_text(t, x) for t, x in zip(articles["title"], articles["text"],
+                                                                strict=True)])
+    pairs = pair_features(articles, leads, kept_text=kept_text(articles, claims[~outlet_repeats(claims)]),
+                          candidate_similarity=cfg.event_candidate_similarity)
+    return Folds(ids, gold, pairs, k)
 
 
 def main() -> None:
@@ -122,17 +145,10 @@ def main() -> None:
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     dev = load_dev(args.data)
-    articles = read_articles(dev.corpus_path)
-    ids = articles["article_id"].tolist()
-    gold = {a: dev.incident_of[a] for a in ids}
     started = time.perf_counter()
-    claims, _ = extract_claims(articles, min_words=Config.default().min_words)
-    embedder = CachedEmbedder(SentenceTransformerEmbedder("default"), EmbeddingCache(None))
-    leads = embedder.encode([lead_text(t, x) for t, x in zip(articles["title"], articles["text"],
-                                                                strict=True)])
-    pairs = pair_features(articles, leads, kept_text=kept_text(articles, claims))
+    folds = load_folds(dev, args.folds)
+    ids, gold, pairs = folds.ids, folds.gold, folds.pairs
     features_s = time.perf_counter() - started
-    folds = Folds(ids, gold, pairs, args.folds)
     n_gold_pairs = pair_counts(gold, gold).gold
     print(f"{len(ids)} articles, {len(pairs.left)} candidate pairs, {int(folds.same.sum())} of "
           f"{n_gold_pairs} gold pairs among them; features in {features_s:.1f} s")

@@ -60,6 +60,7 @@ _TOML_KEYS: dict[str, tuple[str, str]] = {
     "event_candidate_similarity": ("events", "candidate_similarity"),
     "event_bare_lead_similarity": ("events", "bare_lead_similarity"),
     "generic_min_events": ("events", "generic_min_events"),
+    "generic_distance_threshold": ("events", "generic_distance_threshold"),
     "group_figures": ("cluster", "group_figures"),
 }
 _FIELD_OF = {place: name for name, place in _TOML_KEYS.items()}
@@ -143,6 +144,7 @@ class Config:
     event_candidate_similarity: float = 0.05
     event_bare_lead_similarity: float = 0.75
     generic_min_events: int = 3
+    generic_distance_threshold: float = 0.17
     # provenance
     scoring_version: str = field(default="unversioned")
 
@@ -187,6 +189,8 @@ class Config:
                            and math.isfinite(v) for v in weights.values())):
             raise bad("event_weights", f"a table of finite numbers for exactly {', '.join(EVENT_FEATURES)}")
         object.__setattr__(self, "event_weights", MappingProxyType(dict(sorted(weights.items()))))
+        if not 0.0 < float(self.generic_distance_threshold) < 2.0:
+            raise bad("generic_distance_threshold", "a cosine distance in (0, 2)")
         if not isinstance(self.generic_min_events, int) or self.generic_min_events < 2:
             raise bad("generic_min_events", "an integer >= 2")
         if float(self.denial_penalty) < 0 or float(self.hedge_penalty) < 0:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -45,6 +45,7 @@ _NUMBER_WORDS = {
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "dozen": 12,
 }
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _ORDINALS = frozenset({"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
                        "ninth", "tenth"})
 _ONE_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "another", "one", "each"})
@@ -86,11 +87,13 @@ class Lexicon:
     particles: dict[tuple[str, str], str]
     totals: frozenset[str]
     pronouns: frozenset[str]
+    reflexives: frozenset[str]
     nobody: frozenset[str]
     both: frozenset[str]
     others: frozenset[str]
     not_people: frozenset[str]
     tally: re.Pattern[str]
+    roundup: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -111,16 +114,19 @@ def lexicon() -> Lexicon:
     injured = doc["outcomes"]["injured"]
     people = doc["people"]
     phrases = sorted(doc["context"]["tally_phrases"], key=len, reverse=True)
+    roundup = sorted(doc["context"]["roundup_phrases"], key=len, reverse=True)
     return Lexicon(
         precedence=tuple(doc["precedence"]), particles=particles,
         fatal_adverbs=frozenset(killed.get("adverbs", [])),
         to_death=frozenset(killed.get("to_death", [])), lost=frozenset(killed.get("lost", [])),
-        totals=frozenset(people["totals"]), pronouns=frozenset(people["pronouns"]), nobody=frozenset(people["nobody"]),
+        totals=frozenset(people["totals"]), pronouns=frozenset(people["pronouns"]),
+        reflexives=frozenset(people["reflexives"]), nobody=frozenset(people["nobody"]),
         both=frozenset(people["both"]), others=frozenset(people["others"]),
         not_people=frozenset(people["not_people"]),
         injury_grades=frozenset(injured.get("grades", [])),
         care_verbs=frozenset(injured.get("care_verbs", [])),
         tally=re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE),
+        roundup=re.compile(r"\b(?:" + "|".join(re.escape(p) for p in roundup) + r")\b", re.IGNORECASE),
         **tables,
     )
 
@@ -176,9 +182,10 @@ def _is_finite_or_participle(verb: Any) -> bool:
 
 
 def _victims_of_verb(verb: Any, passive_form: bool) -> list[Any]:
-    objects = _objects(verb)
+    objects = _objects(verb) or [o for v in verb.conjuncts if v.i > verb.i for o in _objects(v)]
     if objects:
-        return objects                                # "the gunman killed two people"
+        return objects                                # "the gunman killed two people",
+                                                      # "he shot and killed his wife"
     if any(c.dep_ == "auxpass" for c in verb.children) or verb.tag_ == "VBN" or passive_form:
         return _subjects(verb)                        # "two men were wounded", headlines
     return []
@@ -283,14 +290,18 @@ def _noun_outcomes(tok: Any, lex: Lexicon) -> Iterator[tuple[str, Any, Any]]:
 
 # ------------------------------------------------------------------ counting a noun phrase
 
-def _count_one(tok: Any, lex: Lexicon, stated: dict[int, float]) -> tuple[float, tuple[int, ...], bool] | None:
-    """(number, numeral offsets used, implicit) for one conjunct, or None if unsure."""
+def _count_one(tok: Any, lex: Lexicon, stated: dict[int, float],
+               listed: bool = False) -> tuple[float, tuple[int, ...], bool] | None:
+    """(number, numeral offsets used, implicit) for one conjunct, or None if unsure.
+
+    ``listed``: the conjunct is one item of a coordination ("both Smith and
+    Jones"), so "both" is the list's, not a count of this item."""
     low = tok.lower_
     children = list(tok.children)
     if low in lex.totals:                             # "a total of 12 people"
         of = [g for c in children if c.dep_ == "prep" and c.lower_ == "of"
               for g in c.children if g.dep_ == "pobj"]
-        return _count_one(of[0], lex, stated) if of else None
+        return _count_one(of[0], lex, stated, listed) if of else None
     if low in lex.nobody or (low == "one" and any(c.lower_ == "no" for c in children)):
         return None if any(c.lower_ in lex.others for c in children) else (0.0, (), True)
     if _is_numeral(tok):
@@ -304,16 +315,16 @@ def _count_one(tok: Any, lex: Lexicon, stated: dict[int, float]) -> tuple[float,
         if tok.lower_ in lex.nouns:
             return 0.0, (), True                      # "no injuries were reported"
         return None if any(c.lower_ in lex.others for c in children) else (0.0, (), True)
-    if low in lex.both or any(c.lower_ in lex.both for c in children):
+    if low in lex.both or (not listed and any(c.lower_ in lex.both for c in children)):
         return 2.0, (), True
     if low in lex.not_people:
         return None
-    if low in lex.pronouns:
+    if low in lex.pronouns or low in lex.reflexives:
         return 1.0, (), True
-    if tok.tag_ == "NNP" or tok.ent_type_ == "PERSON":
-        if tok.ent_type_ in ("GPE", "LOC", "ORG", "FAC", "NORP", "DATE", "TIME"):
-            return None
-        return 1.0, (), True                          # a person's name
+    if tok.tag_ == "NNP":
+        # a name (the parse runs without entities for count-only sentences, so the
+        # reading must not depend on them)
+        return 1.0, (), True
     singular = tok.tag_ == "NN" or (tok.tag_ in _ADJ_TAGS and low.endswith("old"))
     if singular:
         if any(c.dep_ == "det" and c.lower_ in _ONE_DETERMINERS for c in children):
@@ -343,7 +354,7 @@ def count_phrase(tok: Any, lex: Lexicon | None = None,
             parts += [listed[0], *listed[0].conjuncts]
     total, numerals, implicit = 0.0, [], False
     for part in parts:
-        one = _count_one(part, lex, stated)
+        one = _count_one(part, lex, stated, listed=len(parts) > 1)
         if one is None:
             return None
         total += one[0]
@@ -357,7 +368,10 @@ def count_phrase(tok: Any, lex: Lexicon | None = None,
 
 def _tallies_other_events(trigger: Any, lex: Lexicon) -> bool:
     """"killed this year", "shot so far this month": a modifier of the outcome itself
-    that makes it a tally over many events."""
+    that makes it a tally over many events; "in separate shootings across the
+    city" anywhere in the sentence makes it a round-up."""
+    if lex.roundup.search(trigger.sent.text):
+        return True
     for child in trigger.children:
         if child.dep_ in ("npadvmod", "prep", "advmod", "advcl", "pobj"):
             words = list(child.subtree)
@@ -366,13 +380,20 @@ def _tallies_other_events(trigger: Any, lex: Lexicon) -> bool:
     return False
 
 
-def counts(doc: Any, stated: dict[int, float] | None = None) -> list[Count]:
+def counts(doc: Any, stated: dict[int, float] | None = None,
+           reference_year: int | None = None) -> list[Count]:
     """The people each outcome in ``doc`` applies to, counted (in order of the counted phrase).
 
     ``stated`` maps the character offset of each numeral the surface parser read
     to its value ("10,000", "a dozen"), so both read numbers alike.
+    ``reference_year`` is the year the sentence was published: a sentence naming
+    an earlier year than the one before it ("In 2008, a man was killed at the
+    same club") tells of another event, and its counts are tallies.
     """
     lex = lexicon()
+    if reference_year is not None and any(1900 <= int(y) < reference_year - 1
+                                          for y in _YEAR.findall(doc.text)):
+        return [replace(c, tally=True) for c in counts(doc, stated)]
     rank = {u: i for i, u in enumerate(lex.precedence)}
     found: dict[int, tuple[int, str, Any, bool]] = {}
     for unit, trigger, person in _outcomes(doc, lex):
@@ -398,7 +419,39 @@ def counts(doc: Any, stated: dict[int, float] | None = None) -> list[Count]:
         if any(k.unit == c.unit and k.start <= c.start and c.end <= k.end for k in kept):
             continue
         kept.append(c)
-    return kept
+    return _sentence_totals(doc, kept, lex)
+
+
+def _sentence_totals(doc: Any, found: list[Count], lex: Lexicon) -> list[Count]:
+    """Counts of one outcome for different people in one sentence add up:
+    "killed seven people before killing himself" states eight dead. A part of a
+    group ("one of them") or a plain pronoun ("he", who may be someone already
+    counted) never adds; such counts stand as they are."""
+    by_unit: dict[str, list[Count]] = {}
+    for c in found:
+        if not c.tally:
+            by_unit.setdefault(c.unit, []).append(c)
+    out = list(found)
+    for unit, group in by_unit.items():
+        addable = [c for c in group if _addable(doc, c, lex)]
+        if len(addable) < 2 or len(addable) < len(group):
+            continue
+        for c in addable:
+            out.remove(c)
+        out.append(Count(unit=unit, value=sum(c.value for c in addable),
+                         start=min(c.start for c in addable), end=max(c.end for c in addable),
+                         numerals=tuple(n for c in addable for n in c.numerals), implicit=True))
+    return sorted(out, key=lambda c: (c.start, c.end))
+
+
+def _addable(doc: Any, c: Count, lex: Lexicon) -> bool:
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root
+    if head.lower_ in lex.pronouns:
+        return False
+    return not any(ch.dep_ == "prep" and ch.lower_ == "of" for ch in head.children)
 
 
 def may_state_a_count(text: str) -> bool:

@@ -26,7 +26,8 @@ features of :data:`corroborate.schema.EVENT_FEATURES`:
 * ``streets_shared`` / ``streets_conflict``: the same for street names;
 * ``log_closest_days``: log(1 + days between the closest dates of the two
   articles, each article's dates being its publication day and the days it
-  mentions, "Oct. 20", "July 2014"): a trial report a year later names the day;
+  mentions, "Oct. 20", "July 2014", "early Sunday"): a trial report a year
+  later names the day;
 * ``log_days``: log(1 + days between publication) (undated articles are taken
   as :data:`UNKNOWN_DAYS` apart);
 * ``same_source``: one outlet rarely reports one event twice in a few days
@@ -160,6 +161,11 @@ _MONTH = (r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Au
 _MONTH_DAY = re.compile(_MONTH + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?")
 _MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|"
                          r"November|December)\s+(?:of\s+)?(\d{4})\b")
+_WEEKDAYS = {d: i for i, d in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_YESTERDAY = re.compile(r"\b(?:yesterday|last night)\b", re.IGNORECASE)
+WEEKDAY_CHARS = 1200          # a report names the day of the event near its start
 _COMMON_NAME_WORDS = frozenset({"Police", "Sheriff", "County", "Department", "News", "The", "Monday",
                                 "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"})
 MAX_MENTIONED_YEARS = 3
@@ -188,7 +194,9 @@ def streets(text: str) -> frozenset[str]:
 def mentioned_days(published: pd.Timestamp | None, text: str) -> np.ndarray:
     """Days (since 1970) an article is about: its publication day and the dates it
     mentions ("Oct. 20", "October 20, 2015", "July 2014"; a date without a year
-    is the latest one not after publication). Empty when undated."""
+    is the latest one not after publication), and near its start the weekdays
+    ("early Sunday": the latest Sunday on or before publication) and
+    "yesterday" / "last night". Empty when undated."""
     if published is None or pd.isna(published):
         return np.zeros(0)
     stamp = pd.Timestamp(published)
@@ -206,6 +214,12 @@ def mentioned_days(published: pd.Timestamp | None, text: str) -> np.ndarray:
         found.add(date)
     for m in _MONTH_YEAR.finditer(text):
         found.add(pd.Timestamp(int(m.group(2)), _MONTHS[m.group(1)[:3].casefold()], 15))
+    for m in _WEEKDAY.finditer(text[:WEEKDAY_CHARS]):
+        # "early Sunday": the latest Sunday on or before publication
+        back = (day.day_of_week - _WEEKDAYS[m.group(1).casefold()]) % 7
+        found.add(day - pd.Timedelta(days=back))
+    if _YESTERDAY.search(text[:WEEKDAY_CHARS]):
+        found.add(day - pd.Timedelta(days=1))
     horizon = pd.Timedelta(days=365 * MAX_MENTIONED_YEARS)
     kept = sorted(d for d in found if abs(d - day) <= horizon)
     return np.array([(d - pd.Timestamp("1970-01-01")).days for d in kept], dtype=np.float64)

@@ -2,12 +2,15 @@
 
 Only sentences that need a parse are parsed: those with a reporting or denial
 cue (:func:`corroborate.attribution.needs_parse`) and those that may state a
-count (:func:`corroborate.counts.may_state_a_count`). Each parse is used for
-both and then dropped, so no document outlives its sentence.
+count (:func:`corroborate.counts.may_state_a_count`). Named entities (a third
+of spaCy's time) are only recognised where attribution reads them: sentences
+that may only state a count are parsed without them. Each parse is used for
+both readings and then dropped, so no document outlives its sentence.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import astuple
 from typing import Any
 
@@ -20,8 +23,12 @@ from .quantities import parse_quantities, quantity_frame
 
 
 def analyse_claims(claims: pd.DataFrame, *, approx_rel_width: float,
+                   published: Mapping[str, Any] | None = None,
                    batch_size: int = 64) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(attribution, quantities)`` of ``claims``.
+
+    ``published`` maps article ids to publication times: a count in a sentence
+    about an earlier year is set aside (:func:`corroborate.counts.counts`).
 
     attribution: one row per claim (index of ``claims``) with ``attributed_to,
     speaker, stance, content``; quantities: the frame of
@@ -29,17 +36,25 @@ def analyse_claims(claims: pd.DataFrame, *, approx_rel_width: float,
     """
     texts = claims["text"].tolist()
     ids = claims["claim_id"].tolist()
+    years = [_year(published.get(a)) if published is not None else None for a in claims["article_id"]]
     cue = [needs_parse(t) for t in texts]
     count = [may_state_a_count(t) for t in texts]
     attributions = [stance_only(t) for t in texts]
     found: list[list[Any]] = [[] for _ in texts]
-    parse = [i for i in range(len(texts)) if cue[i] or count[i]]
-    for i, doc in zip(parse, nlp().pipe([texts[i] for i in parse], batch_size=batch_size),
-                      strict=True):
-        if cue[i]:
-            attributions[i] = attribute(doc)
-        found[i] = parse_quantities(texts[i], approx_rel_width=approx_rel_width, doc=doc)
-    parsed = set(parse)
+    with_entities = [i for i in range(len(texts)) if cue[i]]
+    without = [i for i in range(len(texts)) if count[i] and not cue[i]]
+    pipeline = nlp()
+    for i, doc in zip(with_entities, pipeline.pipe([texts[i] for i in with_entities],
+                                                   batch_size=batch_size), strict=True):
+        attributions[i] = attribute(doc)
+        found[i] = parse_quantities(texts[i], approx_rel_width=approx_rel_width, doc=doc,
+                                    reference_year=years[i])
+    with pipeline.select_pipes(disable=["ner"]):
+        for i, doc in zip(without, pipeline.pipe([texts[i] for i in without], batch_size=batch_size),
+                          strict=True):
+            found[i] = parse_quantities(texts[i], approx_rel_width=approx_rel_width, doc=doc,
+                                        reference_year=years[i])
+    parsed = set(with_entities) | set(without)
     for i in range(len(texts)):
         if i not in parsed:
             found[i] = parse_quantities(texts[i], approx_rel_width=approx_rel_width, parse=False)
@@ -47,3 +62,7 @@ def analyse_claims(claims: pd.DataFrame, *, approx_rel_width: float,
     attribution = attribution_frame(attributions)
     attribution.index = claims.index
     return attribution, quantity_frame(rows)
+
+
+def _year(stamp: Any) -> int | None:
+    return None if stamp is None or pd.isna(stamp) else int(pd.Timestamp(stamp).year)

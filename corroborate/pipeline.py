@@ -25,6 +25,8 @@ from .errors import ConfigError, NotFittedError
 from .events import EventModel, event_table, group_events, kept_text, lead_text
 from .facts import split_conflicting_facts
 from .figures import figure_claims, group_figures
+from .furniture import drop as drop_furniture
+from .furniture import outlet_repeats, recurring_across_events
 from .generic import generic_span
 from .io import read_articles
 from .origins import normalise_claim_origins
@@ -136,26 +138,31 @@ class Corroborator:
         lap("syndication")
         claims, dropped = extract_claims(frame, min_words=cfg.min_words)
         lap("claims")
-        attribution, quantities = analyse_claims(claims, approx_rel_width=cfg.approx_rel_width)
-        claims = pd.concat([claims, attribution[["attributed_to", "speaker", "stance"]]], axis=1)
-        lap("parse")
 
         embedder = self._resolve_embedder(cfg)
-        embeddings = embedder.encode(claims["text"].tolist())
-        if embeddings.shape[0] != len(claims):
-            raise ConfigError(f"embedder returned {embeddings.shape[0]} vectors for {len(claims)} texts")
-        lap("embed")
-
         leads = embedder.encode([lead_text(t, x) for t, x in zip(frame["title"], frame["text"],
                                                                    strict=True)])
+        repeats = outlet_repeats(claims)
         article_events = group_events(frame, leads, EventModel(
             cfg.event_weights, cfg.event_intercept, cfg.event_distance_threshold,
             cfg.event_candidate_similarity, cfg.event_bare_lead_similarity),
-            kept_text=kept_text(frame, claims))
+            kept_text=kept_text(frame, claims[~repeats]))
         frame = frame.assign(event_id=article_events)
         claims = claims.assign(event_id=claims["article_id"].map(
             dict(zip(frame["article_id"], article_events, strict=True))).astype("int64"))
         lap("events")
+        claims, dropped = drop_furniture(claims, dropped, recurring_across_events(claims, repeats))
+        lap("furniture")
+
+        attribution, quantities = analyse_claims(
+            claims, approx_rel_width=cfg.approx_rel_width,
+            published=dict(zip(frame["article_id"], frame["published_at"], strict=True)))
+        claims = pd.concat([claims, attribution[["attributed_to", "speaker", "stance"]]], axis=1)
+        lap("parse")
+        embeddings = embedder.encode(claims["text"].tolist())
+        if embeddings.shape[0] != len(claims):
+            raise ConfigError(f"embedder returned {embeddings.shape[0]} vectors for {len(claims)} texts")
+        lap("embed")
 
         labels = cluster_within_events(embeddings, claims["event_id"].to_numpy(),
                                        lambda: self._resolve_clusterer(cfg))
@@ -164,7 +171,7 @@ class Corroborator:
         if cfg.group_figures:
             labels = group_figures(labels, claims, quantities)
         generic = generic_span(claims["text"].tolist(), embeddings, claims["event_id"].to_numpy(),
-                               claim_threshold=cfg.distance_threshold,
+                               claim_threshold=cfg.generic_distance_threshold,
                                min_events=cfg.generic_min_events,
                                exempt=claims["claim_id"].isin(counting).to_numpy())
         claims = claims.assign(cluster_id=labels, generic_events=generic)

@@ -350,20 +350,23 @@ def _interval(value: float, hedge: str | None, width: float) -> tuple[float, flo
 
 
 def parse_quantities(text: str, *, approx_rel_width: float = 0.10, doc: Any = None,
-                     parse: bool = True) -> list[Quantity]:
+                     parse: bool = True, reference_year: int | None = None) -> list[Quantity]:
     """All quantities stated in ``text`` (one sentence), in order of appearance.
 
     Numbers are read from the surface (:func:`stated_quantities`); then the
     dependency parse (``doc``, a spaCy parse of ``text``; parsed here when
     ``parse`` and the sentence may state a count) decides what each counts and
     adds the counts stated without numerals (:mod:`corroborate.counts`).
+    ``reference_year`` (the year of publication) lets it set aside the counts
+    of a sentence about an earlier year's event.
     """
     stated = stated_quantities(text, approx_rel_width=approx_rel_width)
     if doc is None and parse and may_state_a_count(text):
         doc = nlp()(text)
     if doc is None:
         return stated
-    return merge_counts(text, stated, counts(doc, stated={q.start: q.value for q in stated}))
+    return merge_counts(text, stated, counts(doc, stated={q.start: q.value for q in stated},
+                                             reference_year=reference_year))
 
 
 def merge_counts(text: str, stated: list[Quantity], found: list[Count]) -> list[Quantity]:

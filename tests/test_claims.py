@@ -60,7 +60,8 @@ def test_claim_ids_and_columns_are_stable() -> None:
     assert dropped.empty
 
 
-@pytest.mark.parametrize("group", ["byline", "subscription", "media_credit", "site"])
+@pytest.mark.parametrize("group", ["byline", "subscription", "media_credit", "site", "gallery", "video",
+                                   "social", "comments", "account", "station"])
 def test_every_boilerplate_group_is_loaded(group: str) -> None:
     assert any(name == group for name, _ in boilerplate_patterns())
 
@@ -82,3 +83,25 @@ def test_furniture_is_not_a_claim(sentence: str) -> None:
 ])
 def test_claims_that_resemble_furniture_are_kept(sentence: str) -> None:
     assert drop_reason(sentence, min_words=5) is None
+
+
+def test_a_sentence_an_outlet_prints_in_several_events_is_furniture() -> None:
+    from corroborate.furniture import drop, outlet_repeats, recurring_across_events
+
+    promo = "For more neighborhood news, listen to our radio station here."
+    background = "The shooting happened on Elm Street on Jan. 5, police said."
+    rows = [("a1", "x.example", 0, promo), ("a2", "x.example", 0, promo), ("a3", "x.example", 0, promo),
+            ("a1", "x.example", 1, background), ("a2", "x.example", 1, background),
+            ("a3", "x.example", 1, background), ("b1", "y.example", 0, promo)]
+    claims = pd.DataFrame([{"claim_id": f"{a}:{i}", "article_id": a, "source": s, "sent_idx": i,
+                            "start": 0, "end": len(t), "text": t} for a, s, i, t in rows])
+    repeats = outlet_repeats(claims)
+    assert repeats.tolist() == [True, True, True, True, True, True, False]   # y printed it once
+    # the promo runs on pages of two events; the background sentence only in follow-ups of one
+    claims = claims.assign(event_id=[0, 0, 1, 0, 0, 0, 2])
+    mask = recurring_across_events(claims, repeats)
+    assert mask.tolist() == [True, True, True, False, False, False, False]
+    kept, dropped = drop(claims, pd.DataFrame(columns=["article_id", "source", "sent_idx", "start", "end",
+                                                       "text", "reason"]), mask)
+    assert len(kept) == 4 and set(dropped["reason"]) == {"furniture:recurring"}
+    assert kept.loc[kept["text"] == promo, "source"].tolist() == ["y.example"]

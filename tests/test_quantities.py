@@ -96,3 +96,12 @@ def test_parser_on_number_heavy_text(text: str) -> None:
     for q in parse_quantities(text):
         assert q.low <= q.value <= q.high
         assert text[q.start:q.end] == q.raw
+
+
+def test_a_sentence_about_an_earlier_year_states_no_count_of_this_event() -> None:
+    sentence = "In 2008, Dion Wiley, 20, was killed and five others injured at the same club."
+    assert [q.unit for q in parse_quantities(sentence)] == ["killed", "injured"]
+    assert parse_quantities(sentence, reference_year=2013) == []
+    # the year before publication may be this event's ("a July 2014 shooting", written in 2015)
+    follow_up = "A July 2014 shooting left a 13-year-old boy dead."
+    assert [q.unit for q in parse_quantities(follow_up, reference_year=2015)] == ["killed"]
