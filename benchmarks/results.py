@@ -45,3 +45,12 @@ def update_section(name: str, body: str) -> None:
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
     RESULTS.write_text(text, encoding="utf-8")
+
+
+def replace_model_block(path: Path, name: str, block: str) -> None:
+    """Replace the lines between ``# <name>`` and ``# </name>`` of a scoring file."""
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(rf"(# <{name}>\n).*?(# </{name}>\n)", re.DOTALL)
+    if not pattern.search(text):
+        raise SystemExit(f"{path}: no '# <{name}>' ... '# </{name}>' block to replace")
+    path.write_text(pattern.sub(lambda m: m.group(1) + block + m.group(2), text), encoding="utf-8")

@@ -25,7 +25,6 @@ table into benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
@@ -35,7 +34,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.realnews import PairCounts, incident_folds, load_dev, pair_counts  # noqa: E402
-from benchmarks.results import commit, machine, update_section  # noqa: E402
+from benchmarks.results import commit, machine, replace_model_block, update_section  # noqa: E402
 from corroborate import Config, extract_claims, read_articles  # noqa: E402
 from corroborate.config import models_dir  # noqa: E402
 from corroborate.embed import CachedEmbedder, EmbeddingCache, SentenceTransformerEmbedder  # noqa: E402
@@ -213,11 +212,7 @@ def main() -> None:
     print("\n[events] fitted block:\n" + block)
     if args.write:
         path = models_dir() / SCORING_FILE
-        text = path.read_text(encoding="utf-8")
-        pattern = re.compile(r"(# <tune_events>\n).*?(# </tune_events>\n)", re.DOTALL)
-        if not pattern.search(text):
-            raise SystemExit(f"{path}: no '# <tune_events>' ... '# </tune_events>' block to replace")
-        path.write_text(pattern.sub(lambda m: m.group(1) + block + m.group(2), text), encoding="utf-8")
+        replace_model_block(path, "tune_events", block)
         update_section("tune_events", table)
         print(f"wrote {path} and benchmarks/RESULTS.md")
 

@@ -107,6 +107,9 @@ class Attribution:
 
 
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
+_ROLES = frozenset({"spokesman", "spokeswoman", "spokesperson", "chief", "officer", "detective",
+                    "sergeant", "lieutenant", "captain", "commander", "minister", "secretary",
+                    "director", "official", "sheriff", "deputy", "prosecutor", "attorney"})
 _TITLES = re.compile(r"^(?:lt|sgt|capt|cpl|det|officer|deputy|sgt|lieutenant|sergeant|captain|"
                      r"detective|spokesman|spokeswoman|spokesperson)\.?\s+", re.IGNORECASE)
 
@@ -131,18 +134,24 @@ def _speaker_origin(span: Any) -> str | None:
                 if inner:
                     return inner
     ents = list(span.ents)
-    for e in ents:
-        if e.label_ == "ORG":
-            return normalise_origin(e.text)
-    for e in ents:
-        if e.label_ in ("GPE", "NORP"):
-            # the first common noun after the place: "U.S. officials", "Raleigh police"
-            noun = next((t for t in span if t.i >= e.end and t.tag_ in _NOUN_TAGS
-                         and t.ent_type_ == ""), None)
-            if noun is not None:
-                return normalise_origin(f"{e.text} {noun.text}")
-            if e.end < len(span.doc) and span.doc[e.end].tag_ == "POS":
-                return normalise_origin(e.text)       # "Ukraine's foreign minister"
+    for labels in (("ORG",), ("GPE", "NORP")):
+        for e in ents:
+            if e.label_ not in labels:
+                continue
+            # with the common nouns right after it, up to a role: "U.S. officials",
+            # "Raleigh police" (spokesman ...), "South Korea's intelligence service"
+            doc = span.doc
+            possessive = e.end < len(doc) and doc[e.end].tag_ == "POS"
+            i = e.end + int(possessive)
+            nouns = []
+            while i < span.end and doc[i].tag_ in _NOUN_TAGS and doc[i].ent_type_ == "" \
+                    and doc[i].lower_ not in _ROLES:
+                nouns.append(doc[i].text)
+                i += 1
+            if nouns:
+                return normalise_origin(" ".join([e.text + ("'s" if possessive else "")] + nouns))
+            if e.label_ == "ORG" or possessive:
+                return normalise_origin(e.text)       # "NATO", "Ukraine's foreign minister"
     for e in ents:
         if e.label_ == "PERSON":
             return normalise_origin(e.text)

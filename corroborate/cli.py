@@ -51,10 +51,10 @@ def cli() -> None:
                    "or a model name already in the Hugging Face cache. Never downloaded.")
 @click.option("--threshold", type=float, default=None,
               help="Cosine distance under which claims are merged into one cluster "
-                   "(default from models/scoring-v1.toml). Lower: stricter, smaller clusters.")
+                   "(default from models/scoring-v2.toml). Lower: stricter, smaller clusters.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="TOML file overriding the default settings "
-                                 "(same sections as models/scoring-v1.toml, plus [embedding]).")
+                                 "(same sections as models/scoring-v2.toml, plus [embedding]).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Embedding cache folder (default: $CORROBORATE_CACHE_DIR or ~/.cache/corroborate).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")

@@ -199,7 +199,7 @@ class Config:
 
     @classmethod
     def default(cls) -> Config:
-        """The packaged defaults (``models/scoring-v1.toml``)."""
+        """The packaged defaults (``models/scoring-v2.toml``)."""
         path = models_dir() / DEFAULT_SCORING_FILE
         return cls(**_flatten(_read_toml(path), str(path)))
 

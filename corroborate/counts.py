@@ -395,22 +395,32 @@ def counts(doc: Any, stated: dict[int, float] | None = None,
                                           for y in _YEAR.findall(doc.text)):
         return [replace(c, tally=True) for c in counts(doc, stated)]
     rank = {u: i for i, u in enumerate(lex.precedence)}
-    found: dict[int, tuple[int, str, Any, bool]] = {}
+    found: dict[int, tuple[int, str, Any, bool, Any]] = {}
     for unit, trigger, person in _outcomes(doc, lex):
         person = _relative_head(person)
         tally = _tallies_other_events(trigger, lex)
         strength = -1 if tally else rank.get(unit, len(rank))
         best = found.get(person.i)
         if best is None or strength < best[0]:
-            found[person.i] = (strength, unit, person, tally)
+            found[person.i] = (strength, unit, person, tally, trigger)
     out = []
-    for _, unit, person, tally in found.values():
+    by_trigger: dict[int, dict[str, Count]] = {}
+    for _, unit, person, tally, trigger in found.values():
         counted = count_phrase(person, lex, stated)
         if counted is None:
             continue
         value, numerals, implicit, start, end = counted
-        out.append(Count(unit=unit, value=int(value) if float(value).is_integer() else value,
-                         start=start, end=end, numerals=numerals, implicit=implicit, tally=tally))
+        count = Count(unit=unit, value=int(value) if float(value).is_integer() else value,
+                      start=start, end=end, numerals=numerals, implicit=implicit, tally=tally)
+        out.append(count)
+        by_trigger.setdefault(trigger.i, {})[unit] = count
+    for group in by_trigger.values():
+        # "four people were shot, one fatally": the other three were shot and survived
+        shot, killed = group.get("shot"), group.get("killed")
+        if shot and killed and killed.start > shot.end and 0 <= killed.value <= shot.value \
+                and not shot.tally and "injured" not in group:
+            out.append(Count(unit="injured", value=shot.value - killed.value, start=shot.start,
+                             end=killed.end, implicit=True))
     # a conjunct counted on its own as well as inside its phrase ("Smith and Jones"):
     # keep the phrase
     out.sort(key=lambda c: (c.start, -(c.end - c.start)))

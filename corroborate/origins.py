@@ -10,8 +10,10 @@ spellings of one body become one origin, so that it counts once:
   "Justice Department");
 * an acronym is expanded when some article of the corpus defines it ("the
   Florida Department of Law Enforcement (FDLE)");
-* within one event, a bare name that is part of exactly one fuller name is
-  that body ("police" = "raleigh police" when the event names no other police).
+* within one event, a generic name ("police", "sheriff", "officials": words
+  of :data:`GENERIC_BODIES`) that is part of exactly one fuller name is that
+  body ("police" = "raleigh police" when the event names no other police);
+  a proper name ("NATO") is never stretched to a fuller one.
 
 The origin shown is the commonest spelling of the key within the corpus.
 """
@@ -27,6 +29,10 @@ import pandas as pd
 _GENERIC_WORDS = frozenset({"the", "of", "for", "and", "a", "an", "department", "dept", "office",
                             "agency", "s"})
 _WORD = re.compile(r"[a-z0-9]+")
+#: words that name a kind of body, not a particular one
+GENERIC_BODIES = frozenset({"police", "sheriff", "officials", "authorities", "deputies", "officers",
+                            "investigators", "detectives", "prosecutors", "coroner", "troopers",
+                            "fire", "firefighters", "spokesman", "spokeswoman", "spokesperson"})
 _DEFINITION = re.compile(r"((?:[A-Z][a-z]+|of|for|and|the)(?:\s+(?:[A-Z][a-z]+|of|for|and|the)){1,8})"
                          r"\s+\(([A-Z]{2,8})\)")
 
@@ -82,7 +88,7 @@ def normalise_origins(origins: Sequence[object], events: Sequence[int],
             by_event[int(event)].add(key)
     resolved: list[frozenset[str] | None] = []
     for key, event in zip(keys, events, strict=True):
-        if key:
+        if key and key <= GENERIC_BODIES:
             fuller = [k for k in by_event[int(event)] if key < k]
             maximal = [k for k in fuller if not any(k < other for other in fuller)]
             if len(maximal) == 1:

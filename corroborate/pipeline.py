@@ -47,7 +47,7 @@ class Corroborator:
     Parameters
     ----------
     config : Config, optional
-        Every tunable; defaults to :meth:`Config.default` (``models/scoring-v1.toml``).
+        Every tunable; defaults to :meth:`Config.default` (``models/scoring-v2.toml``).
     model, distance_threshold, cache_dir : optional
         Shortcuts that override the matching ``config`` fields.
     embedder : Embedder, optional

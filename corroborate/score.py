@@ -2,7 +2,7 @@
 
 Pure functions over plain data; :func:`score_cluster` puts them together.
 
-Confidence (parameters in ``models/scoring-v1.toml``)::
+Confidence (parameters in ``models/scoring-v2.toml``)::
 
     z = intercept
         + per_doubling_sources * log2(independent_sources)

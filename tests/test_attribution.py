@@ -22,6 +22,13 @@ CASES = [
     ("The central bank kept its benchmark interest rate unchanged on Tuesday.", None, "asserted"),
     ("Ukraine's Foreign Minister Andrii Sybiha said he had warned for weeks about the deployment.",
      "ukraine", "asserted"),
+    # real local-news shapes: the body a spokesperson speaks for; never a place alone
+    ("Lt. John Unfred of the Lakewood police said the boy was shot near the fence.", "lakewood police",
+     "asserted"),
+    ("Raleigh police spokesman Jim Sughrue said officers found the child.", "raleigh police", "asserted"),
+    ("South Korea's spy agency said the soldiers were moved by ship.", "south korean intelligence",
+     "asserted"),
+    ("In Lakewood, police said the teen was shot twice.", "police", "asserted"),
 ]
 
 
@@ -43,3 +50,18 @@ def test_denial_content_is_the_denied_clause() -> None:
 ])
 def test_origin_names_are_normalised_through_the_alias_table(name: str, expected: str) -> None:
     assert normalise_origin(name) == expected
+
+
+def test_spellings_of_one_body_are_one_origin() -> None:
+    from corroborate.origins import acronyms, normalise_origins
+
+    texts = ["Agents of the Florida Department of Law Enforcement (FDLE) arrived at noon."]
+    assert acronyms(texts) == {"fdle": "Florida Department of Law Enforcement"}
+    origins = ["FDLE", "florida department of law enforcement", "the Sheriff's Office", "sheriff",
+               "police", "raleigh police", "police"]
+    events = [0, 0, 0, 0, 0, 0, 1]
+    got = normalise_origins(origins, events, texts)
+    assert got[0] == got[1]                       # the acronym the corpus defines
+    assert got[2] == got[3]                       # "Sheriff's Office" is the sheriff
+    assert got[4] == got[5] == "raleigh police"   # a bare "police" is the event's one police
+    assert got[6] == "police"                     # in another event it stays bare

@@ -59,7 +59,7 @@ def test_independent_origins_copies_and_the_denial(example_fit: Corroborator) ->
     top = example_fit.scores_[0]
     assert {"pentagon", "nato"} <= set(top.origins)
     assert ("gws-wire.example", "metro-herald.example", "valley-courier.example") in top.copy_groups
-    assert top.independent_sources < top.n_sources
+    assert (top.n_sources, top.independent_sources) == (10, 5)
     codes = {r.code for r in top.reasons}
     assert {"copies", "contested"} <= codes
     denial = example_fit.claims_[example_fit.claims_["text"].str.contains("Peskov denied")].iloc[0]
@@ -143,7 +143,7 @@ def test_events_of_the_example(example_fit: Corroborator) -> None:
     article_event = dict(zip(example_fit.articles_["source"] + "/" + example_fit.articles_["title"],
                              example_fit.articles_["event_id"], strict=True))
     troops = article_event["gws-wire.example/Pentagon says about 10,000 North Korean troops sent to Russia"]
-    assert events.loc[troops, "n_articles"] >= 10
+    assert events.loc[troops, "n_articles"] == 12
     assert article_event["valley-courier.example/City council approves road repair budget"] != troops
     assert article_event["metro-herald.example/Central bank holds rates steady"] != troops
     assert all(s.event_id == troops for s in example_fit.scores_ if s.n_sources >= 2)
