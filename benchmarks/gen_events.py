@@ -122,7 +122,7 @@ def generate(n_events: int = 36, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFr
     towns = rng.sample(TOWNS, k=min(n_events, len(TOWNS)))
     kinds = ["fire", "shooting", "crash"]
     # as in real reporting, people are named once: no official or victim recurs across events
-    people = rng.sample([f"{f} {l}" for f in FIRST for l in LAST], k=2 * n_events)
+    people = rng.sample([f"{first} {last}" for first in FIRST for last in LAST], k=2 * n_events)
     streets = [STREETS[i % len(STREETS)] for i in rng.sample(range(n_events), k=n_events)]
     events = []
     for i in range(n_events):

@@ -191,7 +191,7 @@ def main() -> None:
         f"| final model on all folds (in-sample; cut from held-out probabilities) | {cut:.2f} | "
         f"{fit.precision:.3f} | {fit.recall:.3f} | {fit.f1:.3f} | {fit.gold} |",
         "",
-        f"Goal: F1 >= 0.90 at precision >= 0.97 (held-out): "
+        "Goal: F1 >= 0.90 at precision >= 0.97 (held-out): "
         + ("**met**." if pooled.f1 >= 0.90 and pooled.precision >= 0.97 else "**not met**."),
         "",
         "Final weights (fitted on all folds): "

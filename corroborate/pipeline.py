@@ -160,6 +160,7 @@ class Corroborator:
         claims = pd.concat([claims, attribution[["attributed_to", "speaker", "stance"]]], axis=1)
         lap("parse")
         embeddings = embedder.encode(claims["text"].tolist())
+        claim_stats = dict(getattr(embedder, "last_stats", {}))   # the claims, not leads or denials
         if embeddings.shape[0] != len(claims):
             raise ConfigError(f"embedder returned {embeddings.shape[0]} vectors for {len(claims)} texts")
         lap("embed")
@@ -191,7 +192,7 @@ class Corroborator:
 
         self.config_ = cfg
         self.embedder_identity_ = embedder.identity
-        self.embedding_stats_ = dict(getattr(embedder, "last_stats", {}))
+        self.embedding_stats_ = claim_stats
         self.articles_ = frame
         self.rejected_ = rejected
         self.claims_ = claims

@@ -57,7 +57,7 @@ def test_primary_evidence_is_the_copy_group_then_the_origin_then_the_outlet() ->
                            "text": ["One.", "Two.", "Three.", "Four.", "One."]})
     got = evidence_columns(claims, articles)
     # a reprint keeps its wire's credit whatever it quotes; "b" dropped the credit line
-    assert list(zip(got["evidence_kind"], got["evidence_name"])) == [
+    assert list(zip(got["evidence_kind"], got["evidence_name"], strict=True)) == [
         ("wire", "ap"), ("wire", "ap"), ("source", "z"), ("origin", "pentagon"), ("source", "z")]
     assert got["copy_kind"].tolist() == ["wire", "wire", None, None, None]
 
@@ -68,7 +68,7 @@ def test_a_station_credit_names_the_outlet_of_that_station() -> None:
     claims = pd.DataFrame({"article_id": ["a", "b"], "source": ["wavy.com", "wtkr.com"],
                            "attributed_to": [None, None], "text": ["One.", "Two."]})
     got = evidence_columns(claims, articles)
-    assert list(zip(got["copy_kind"], got["copy_name"])) == [(None, None), ("source", "wavy.com")]
+    assert list(zip(got["copy_kind"], got["copy_name"], strict=True)) == [(None, None), ("source", "wavy.com")]
     groups = independent_groups([{**c, **e} for c, e in zip(claims.to_dict("records"),
                                                              got.to_dict("records"), strict=True)])
     assert groups == [0, 0]                        # the station's story, run by another outlet
