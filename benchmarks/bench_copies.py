@@ -131,7 +131,7 @@ Articles of 6 MSRP sentences ({args.events} events). Jaccard of word 3-shingles 
 {rows}
 
 **Chosen: {chosen:.2f}**, the 95th percentile of same-story independent articles, rounded up (at most
-5% of them grouped), written to `models/scoring-v2.toml` `[independence] copy_threshold`. For reference,
+5% of them grouped), written to the `independence` settings (`copy_threshold`) of `models/default.json`. For reference,
 the F1-optimal threshold for copies with up to {int(COPY_MAX_EDIT * 100)}% of words edited vs same-story and unrelated
 articles would be t = {t:.2f} (F1 {best[1]:.3f}, P {best[2]:.3f}, R {best[3]:.3f}), grouping far more
 independent reports. Highest non-copy {gap_low:.3f}, lowest light copy {gap_high:.3f}.

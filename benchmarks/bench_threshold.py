@@ -131,7 +131,7 @@ Sweep on MSRP train+val (P, R, F0.5, F1) with STS news precision and recall at t
 |---|---|---|---|---|---|---|---|
 {sweep_rows}
 
-Best global MSRP/STS threshold: **t = {chosen['t']:.2f}** (issue 2's default; the within-event threshold of `models/scoring-v2.toml` is chosen on real news by tune_claims.py).
+Best global MSRP/STS threshold: **t = {chosen['t']:.2f}** (issue 2's default; the within-event threshold of `models/default.json` is chosen on real news by tune_claims.py).
 """
     print(body)
     if args.write:

@@ -151,3 +151,192 @@ def generate(n_events: int = 36, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFr
         gold.append({"event_id": e.event_id, "kind": e.kind, "town": e.town, "killed": e.killed,
                      "injured": e.injured, "n_outlets": len(outlets)})
     return pd.DataFrame(rows), pd.DataFrame(gold)
+
+
+# ------------------------------------------------------------------ the synthetic world (issue 9)
+#
+# Gold for every claim, not only for counts: outlets of known reliability and bias
+# report events; wire stories are reprinted (sometimes by a flood of copycats);
+# claims quote origins, hedge, deny; rumours circulate; early counts are revised.
+
+WIRES = ["ap", "reuters", "upi"]
+TOWN_HEADS = ["Ash", "Birch", "Cedar", "Dun", "Elm", "Fern", "Glen", "Hazel", "Iver", "Juniper", "Kings",
+              "Lark", "Marsh", "North", "Oak", "Pine", "Quarry", "Raven", "Stone", "Thorn", "Upper", "Wolf",
+              "Yew", "Brack", "Col"]
+TOWN_TAILS = ["ford", "field", "ham", "ton", "wick", "bury", "dale", "mouth", "stead", "well", "moor",
+              "gate", "by", "worth", "combe", "ley", "hurst", "minster", "port", "side", "bridge", "haven",
+              "holm", "cliff"]
+WORLD_FIRST = FIRST + ["Hannah", "Kwame", "Ines", "Yusuf", "Greta", "Mateo", "Nadia", "Felix", "Rosa", "Ivan",
+                       "Mei", "Tariq", "Sofia", "Ben", "Leila", "Oscar", "Amara", "Jonas", "Chloe", "Ravi"]
+WORLD_LAST = LAST + ["Adeyemi", "Fischer", "Kowalski", "Silva", "Nakamura", "O'Brien", "Petrov", "Quinn",
+                     "Rossi", "Schmidt", "Tanaka", "Ulloa", "Varga", "Weiss", "Yilmaz", "Zhou", "Abbott",
+                     "Baptiste", "Costa", "Dubois"]
+CAUSES = {"fire": ["faulty wiring", "an unattended candle", "a space heater", "a kitchen stove"],
+          "shooting": ["a dispute between neighbours", "a robbery", "an argument at a party", "a road-rage quarrel"],
+          "crash": ["a driver running a red light", "icy roads", "speeding", "a tyre blowout"]}
+ORIGINS = ["police said", "officials said", "a spokesperson said", "according to the county",
+           "the sheriff's office said", "authorities said"]
+HEARSAY = ["a neighbour claimed", "witnesses said on social media", "a relative told reporters",
+           "according to an unconfirmed report"]
+KILLED_T = ["{n} killed in {town} {noun}", "{N} were killed in the {noun} on {street} in {town}, {origin}.",
+            "The {noun} in {town} left {n} dead, {origin}.", "{N} died after the {noun} on {street}, {origin}.",
+            "Authorities confirmed {n} deaths in the {town} {noun}.", "The {noun} claimed {n_lives}, {origin}."]
+INJURED_T = ["{N} were injured in the {noun} in {town}, {origin}.", "The {noun} also left {n} hurt, {origin}.",
+             "{N} were taken to hospital after the {noun} on {street}.",
+             "Another {n} suffered injuries in the {town} {noun}, {origin}."]
+CAUSE_T = ["Investigators believe the {noun} was caused by {cause}, {origin}.",
+           "The {noun} on {street} was blamed on {cause}, {origin}.",
+           "Officials traced the {town} {noun} to {cause}."]
+VICTIM_T = ["The victim was identified as {victim}, {age}, of {town}.",
+            "{victim}, {age}, was named as one of the victims of the {noun}, {origin}.",
+            "Relatives identified the {age}-year-old victim as {victim}."]
+RUMOUR_T = ["The {noun} was part of a string of attacks on {street}, {hearsay}.",
+            "A second {noun} broke out nearby the same night, {hearsay}.",
+            "Looters targeted homes on {street} after the {noun}, {hearsay}."]
+DENIAL_T = ["Police denied that the {noun} was part of a string of attacks on {street}.",
+            "Officials denied that a second {noun} broke out nearby the same night.",
+            "Police said there was no looting on {street} after the {noun}."]
+HEDGE = ["reportedly ", "possibly ", ""]
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    reliability: float     # chance each fact it states is the true one
+    bias: int              # added to the counts it gets wrong
+
+
+def _number(n: int) -> str:
+    return NUMBER_WORDS[n] if 0 < n < len(NUMBER_WORDS) else str(n)
+
+
+def _people(n: int) -> str:
+    return f"{_number(n)} {'person' if n == 1 else 'people'}"
+
+
+def _fill(template: str, **kw: object) -> str:
+    n = int(kw.get("count", 0))
+    text = template.format(n=_people(n), N=_people(n).capitalize(), n_lives=f"{_number(n)} {'life' if n == 1 else 'lives'}",
+                           **{k: v for k, v in kw.items() if k != "count"})
+    return text[0].upper() + text[1:]
+
+
+def generate_world(n_events: int = 30, seed: int = 0) -> tuple[pd.DataFrame, list[dict], list[dict]]:
+    """(articles, gold rows, claim truth rows) of a seeded synthetic world.
+
+    ``gold`` rows follow the gold-folder format of :mod:`corroborate.gold`
+    (``incident_id, article_ids, num_killed, num_injured``); ``claims`` rows are
+    ``article_id, text, true`` for every sentence an article states.
+    """
+    rng = random.Random(seed)
+    # every event of every seed (up to 60 events a seed, 10 seeds) has its own town and victim
+    names = [f"{f} {last}" for f in WORLD_FIRST for last in WORLD_LAST]
+    random.Random(-1).shuffle(names)
+    places = [f"{a}{b}" for a in TOWN_HEADS for b in TOWN_TAILS]
+    random.Random(-2).shuffle(places)
+    if n_events > 60:
+        raise ValueError("generate_world: at most 60 events a seed")
+    outlets = [Outlet(o, rng.choice([0.95, 0.9, 0.8, 0.65, 0.5]), rng.choice([1, 1, 2, -1]))
+               for o in OUTLETS] + [Outlet(f"copycat-{i:02d}.example", 0.3, 2) for i in range(15)]
+    rows, gold, truth = [], [], []
+    for i in range(n_events):
+        kind = ["fire", "shooting", "crash"][i % 3]
+        noun = {"fire": "fire", "shooting": "shooting", "crash": "crash"}[kind]
+        town, street = places[60 * seed + i], rng.choice(STREETS)
+        killed, injured = rng.randint(1, 5), rng.randint(0, 6)
+        cause, victim, age = rng.choice(CAUSES[kind]), names[60 * seed + i], rng.randint(18, 85)
+        # worlds of different seeds lie a year apart, in differently named towns
+        date = pd.Timestamp("2024-03-01", tz="UTC") + pd.Timedelta(days=365 * seed + 3 * i)
+        rumour = rng.randrange(len(RUMOUR_T)) if rng.random() < 0.4 else None
+        hearsay = rng.choice(HEARSAY)
+        reporters = rng.sample([o for o in outlets if not o.name.startswith("copycat")], k=rng.randint(2, 6))
+        wire = rng.choice(WIRES) if rng.random() < 0.5 else None
+        flood = rng.randint(3, 12) if rng.random() < 0.2 else 0
+        ids = []
+
+        def article(outlet: Outlet, hours: int, revised: bool, lie: bool, credit: str | None) -> list[tuple[str, bool]]:
+            def pick(value: object, wrong: object) -> tuple[object, bool]:
+                ok = not lie and rng.random() < outlet.reliability
+                return (value, True) if ok else (wrong, False)
+
+            early = revised and rng.random() < 0.5
+            k_true = max(killed - 1, 1) if early else killed
+            # an outlet's errors lean its way (bias) but rarely coincide with another outlet's
+            k, k_ok = pick(k_true, max(killed + outlet.bias + rng.choice([0, 1, 2]), 1))
+            k_ok = k_ok and k == killed
+            inj, inj_ok = pick(injured, max(injured + outlet.bias + rng.choice([0, 1, 2]), 0))
+            c, c_ok = pick(cause, rng.choice([x for x in CAUSES[kind] if x != cause]))
+            a, a_ok = pick(age, age + rng.choice([-7, 5, 11]))
+            kw = dict(town=town, street=street, noun=noun, victim=victim, origin=rng.choice(ORIGINS))
+            out = [(_fill(rng.choice(KILLED_T[1:]), count=k, **kw), k_ok)]
+            if inj:
+                out.append((_fill(rng.choice(INJURED_T), count=inj, **{**kw, "origin": rng.choice(ORIGINS)}), inj_ok))
+            out.append((_fill(rng.choice(CAUSE_T), cause=c, **{**kw, "origin": rng.choice(ORIGINS)})
+                        .replace(" was caused", f" was {rng.choice(HEDGE)}caused"), c_ok))
+            out.append((_fill(rng.choice(VICTIM_T), age=a, **{**kw, "origin": rng.choice(ORIGINS)}), a_ok))
+            if rumour is not None and (lie or outlet.reliability < 0.7) and rng.random() < 0.7:
+                # a rumour has one origin, however many outlets pass it on
+                out.append((_fill(RUMOUR_T[rumour], hearsay=hearsay, **kw), False))
+            if rumour is not None and outlet.reliability >= 0.9 and rng.random() < 0.5:
+                out.append((_fill(DENIAL_T[rumour], **kw), True))
+            out.append((rng.choice(GENERIC[kind]), True))
+            if credit:
+                out[0] = (f"{town.upper()} ({credit.upper()}) — " + out[0][0], out[0][1])
+            return out
+
+        story = None
+        for n, outlet in enumerate(reporters):
+            revised = n == 0 and rng.random() < 0.5
+            if wire and n > 0 and rng.random() < 0.5:
+                story = story or article(Outlet(wire, 0.9, 1), 2, False, False, wire)
+                sentences = story
+            else:
+                sentences = article(outlet, 2 + 6 * n, revised, False, None)
+            aid = f"w{seed}-e{i:02d}-{n}"
+            ids.append(aid)
+            hours = 1 if revised else 3 + 5 * n
+            rows.append({"article_id": aid, "source": outlet.name, "title": f"{noun.capitalize()} in {town}",
+                         "text": " ".join(s for s, _ in sentences),
+                         "published_at": (date + pd.Timedelta(hours=hours)).isoformat()})
+            truth += [{"article_id": aid, "text": s, "true": int(ok)} for s, ok in sentences]
+        if flood:
+            fake = article(Outlet("copycat", 0.0, 2), 4, False, True, None)
+            for j in range(flood):
+                aid = f"w{seed}-e{i:02d}-flood{j}"
+                ids.append(aid)
+                rows.append({"article_id": aid, "source": outlets[len(OUTLETS) + j].name,
+                             "title": f"{noun.capitalize()} in {town}", "text": " ".join(s for s, _ in fake),
+                             "published_at": (date + pd.Timedelta(hours=6 + j)).isoformat()})
+                truth += [{"article_id": aid, "text": s, "true": int(ok)} for s, ok in fake]
+        gold.append({"incident_id": f"w{seed}-{i}", "article_ids": ids, "num_killed": killed,
+                     "num_injured": injured, "kind": kind})
+    return pd.DataFrame(rows), gold, truth
+
+
+def write_world(folder: str, n_events: int = 30, seeds: int | list[int] = 0) -> None:
+    """Write a gold folder (corpus.jsonl, gold.jsonl, claims_gold.jsonl) for ``corroborate tune``:
+    ``n_events`` events of each seed in ``seeds`` (the worlds of different seeds share no town)."""
+    import json
+    from pathlib import Path
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    parts = [generate_world(n_events, s) for s in ([seeds] if isinstance(seeds, int) else seeds)]
+    articles = pd.concat([p[0] for p in parts], ignore_index=True)
+    gold = [g for p in parts for g in p[1]]
+    truth = [t for p in parts for t in p[2]]
+    articles.to_json(out / "corpus.jsonl", orient="records", lines=True, force_ascii=False)
+    for name, rows in (("gold.jsonl", gold), ("claims_gold.jsonl", truth)):
+        with open(out / name, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write synthetic-world gold folders for corroborate tune.")
+    parser.add_argument("folder")
+    parser.add_argument("--events", type=int, default=30)
+    parser.add_argument("--seeds", default="0", help="comma-separated seeds, e.g. 0,1,2,3,4")
+    args = parser.parse_args()
+    write_world(args.folder, args.events, [int(x) for x in args.seeds.split(",")])

@@ -47,10 +47,15 @@ def update_section(name: str, body: str) -> None:
     RESULTS.write_text(text, encoding="utf-8")
 
 
-def replace_model_block(path: Path, name: str, block: str) -> None:
-    """Replace the lines between ``# <name>`` and ``# </name>`` of a scoring file."""
-    text = path.read_text(encoding="utf-8")
-    pattern = re.compile(rf"(# <{name}>\n).*?(# </{name}>\n)", re.DOTALL)
-    if not pattern.search(text):
-        raise SystemExit(f"{path}: no '# <{name}>' ... '# </{name}>' block to replace")
-    path.write_text(pattern.sub(lambda m: m.group(1) + block + m.group(2), text), encoding="utf-8")
+def set_model_settings(path: Path, changes: dict[str, dict[str, object]]) -> None:
+    """Set ``{section: {key: value}}`` in the settings of a model file (models/default.json),
+    leaving its confidence model alone. Rerun ``corroborate tune`` afterwards: the confidence
+    was fitted with the old settings."""
+    import json
+
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for section, values in changes.items():
+        if section not in doc["settings"]:
+            raise SystemExit(f"{path}: no settings section {section!r}")
+        doc["settings"][section].update(values)
+    path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")

@@ -32,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.realnews import incident_folds, load_dev  # noqa: E402
-from benchmarks.results import commit, machine, replace_model_block, update_section  # noqa: E402
+from benchmarks.results import commit, machine, set_model_settings, update_section  # noqa: E402
 from corroborate import ClaimClusterer, Config, extract_claims, read_articles  # noqa: E402
 from corroborate.config import models_dir  # noqa: E402
 from corroborate.embed import CachedEmbedder, EmbeddingCache, SentenceTransformerEmbedder  # noqa: E402
@@ -42,7 +42,7 @@ from corroborate.parsing import analyse_claims  # noqa: E402
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "realnews_claim_pairs.csv"
 THRESHOLDS = np.round(np.arange(0.10, 0.46, 0.02), 2)
 BIN = 0.05
-SCORING_FILE = "scoring-v2.toml"
+MODEL_FILE = "default.json"
 
 
 def weighted_prf(same: np.ndarray, predicted: np.ndarray,
@@ -146,11 +146,8 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if args.write:
-        path = models_dir() / SCORING_FILE
-        block = ("# Chosen by benchmarks/tune_claims.py on hand-labelled sentence pairs within real\n"
-                 "# incidents (held-out folds in benchmarks/RESULTS.md). Do not edit by hand.\n"
-                 f"distance_threshold = {final:.2f}\n")
-        replace_model_block(path, "tune_claims", block)
+        path = models_dir() / MODEL_FILE
+        set_model_settings(path, {"cluster": {"distance_threshold": round(final, 2)}})
         update_section("tune_claims", table)
         print(f"wrote {path} and benchmarks/RESULTS.md")
 

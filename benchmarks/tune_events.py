@@ -16,7 +16,7 @@ articles in one incident. Five folds grouped by incident. For each fold k:
 
 An ablation refits without each feature in turn. The final model (fitted on
 all folds, cut chosen the same way) is printed as the ``[events]`` table of the
-scoring file; ``--write`` puts it into ``models/scoring-v2.toml`` and the
+scoring file; ``--write`` puts it into the settings of ``models/default.json`` and the
 table into benchmarks/RESULTS.md.
 
     python benchmarks/tune_events.py --data /tmp/realnews/dev/full [--write] [--no-ablation]
@@ -34,11 +34,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.realnews import PairCounts, incident_folds, load_dev, pair_counts  # noqa: E402
-from benchmarks.results import commit, machine, replace_model_block, update_section  # noqa: E402
+from benchmarks.results import commit, machine, set_model_settings, update_section  # noqa: E402
 from corroborate import Config, extract_claims, read_articles  # noqa: E402
 from corroborate.config import models_dir  # noqa: E402
 from corroborate.embed import CachedEmbedder, EmbeddingCache, SentenceTransformerEmbedder  # noqa: E402
-from corroborate.furniture import outlet_repeats  # noqa: E402
 from corroborate.events import (  # noqa: E402
     FEATURES,
     EventModel,
@@ -49,10 +48,11 @@ from corroborate.events import (  # noqa: E402
     link_events,
     pair_features,
 )
+from corroborate.furniture import outlet_repeats  # noqa: E402
 
 CUTS = np.round(np.arange(0.20, 0.91, 0.05), 2)
 MIN_PRECISION = 0.97
-SCORING_FILE = "scoring-v2.toml"
+MODEL_FILE = "default.json"
 
 
 class Folds:
@@ -204,15 +204,12 @@ def main() -> None:
                   f"{n.f1 - pooled.f1:+.3f} |" for name, n in ablation]
     table = "\n".join(lines)
     print(table)
-    block = ("# Fitted by benchmarks/tune_events.py on the real-news dev corpus (folds grouped by\n"
-             "# incident; held-out numbers in benchmarks/RESULTS.md). Do not edit by hand.\n"
-             f"distance_threshold = {cut:.2f}\n"
-             f"intercept = {intercept:.4f}\n"
-             "weights = { " + ", ".join(f"{f} = {w:.4f}" for f, w in weights.items()) + " }\n")
-    print("\n[events] fitted block:\n" + block)
+    fitted = {"distance_threshold": round(cut, 2), "intercept": round(intercept, 4),
+              "weights": {f: round(w, 4) for f, w in weights.items()}}
+    print(f"\n[events] fitted: {fitted}")
     if args.write:
-        path = models_dir() / SCORING_FILE
-        replace_model_block(path, "tune_events", block)
+        path = models_dir() / MODEL_FILE
+        set_model_settings(path, {"events": fitted})
         update_section("tune_events", table)
         print(f"wrote {path} and benchmarks/RESULTS.md")
 

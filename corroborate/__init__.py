@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .claims import extract_claims, split_sentences
 from .cluster import ClaimClusterer
+from .confidence import ConfidenceModel
 from .config import Config
 from .embed import CachedEmbedder, Embedder, EmbeddingCache, SentenceTransformerEmbedder
 from .errors import (
@@ -25,12 +26,15 @@ from .io import read_articles
 from .pipeline import Corroborator
 from .quantities import Quantity, extract_quantities, parse_quantities
 from .report import Report, render_markdown, render_table, write_outputs
-from .score import ClusterScore, effective_source_count, score_cluster
+from .score import ClusterInput, ClusterScore, ScoringContext, effective_source_count, score_cluster
+from .truth import TruthDiscovery
 
 __all__ = [
     "CachedEmbedder",
     "ClaimClusterer",
+    "ClusterInput",
     "ClusterScore",
+    "ConfidenceModel",
     "Config",
     "ConfigError",
     "CorroborateError",
@@ -43,7 +47,9 @@ __all__ = [
     "Quantity",
     "RecordError",
     "Report",
+    "ScoringContext",
     "SentenceTransformerEmbedder",
+    "TruthDiscovery",
     "effective_source_count",
     "extract_claims",
     "extract_quantities",

@@ -1,4 +1,5 @@
-"""Command line: ``corroborate score INPUT -o OUTDIR`` and ``corroborate truth CLAIMS -o OUTDIR``.
+"""Command line: ``corroborate score INPUT -o OUTDIR``, ``corroborate truth CLAIMS -o OUTDIR``
+and ``corroborate tune --data DIR -o models/NAME.json``.
 
 Exit codes: 0 success; 1 bad input or usage (unreadable corpus, bad record,
 bad option or config, a model that is not on disk); 2 internal error (a bug:
@@ -35,6 +36,11 @@ def _configure_logging(verbose: int, quiet: bool) -> None:
     root.propagate = False
 
 
+def _load_config(model_file: Path | None, config_path: Path | None) -> Config:
+    base = Config.from_model_file(model_file) if model_file else Config.default()
+    return Config.from_toml(config_path, base=base) if config_path else base
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="corroborate")
 def cli() -> None:
@@ -51,10 +57,13 @@ def cli() -> None:
                    "or a model name already in the Hugging Face cache. Never downloaded.")
 @click.option("--threshold", type=float, default=None,
               help="Cosine distance under which claims are merged into one cluster "
-                   "(default from models/scoring-v2.toml). Lower: stricter, smaller clusters.")
+                   "(default from the model file). Lower: stricter, smaller clusters.")
+@click.option("--model-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Model file written by `corroborate tune` (settings and the calibrated confidence); "
+                   "default: the packaged models/default.json.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="TOML file overriding the default settings "
-                                 "(same sections as models/scoring-v2.toml, plus [embedding]).")
+              default=None, help="TOML file overriding settings of the model file "
+                                 "(same sections as its \"settings\").")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Embedding cache folder (default: $CORROBORATE_CACHE_DIR or ~/.cache/corroborate).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
@@ -67,7 +76,7 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or progress messages.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 def score(input_path: Path, outdir: Path, model: str | None, threshold: float | None,
-          config_path: Path | None, cache_dir: Path | None, no_cache: bool,
+          model_file: Path | None, config_path: Path | None, cache_dir: Path | None, no_cache: bool,
           on_bad_record: str, top: int, quiet: bool, verbose: int) -> None:
     """Score the claims of the corpus INPUT and write the results to OUTDIR.
 
@@ -78,7 +87,7 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
     from .pipeline import Corroborator  # heavy imports only once the command runs
 
     _configure_logging(verbose, quiet)
-    config = Config.from_toml(config_path) if config_path else Config.default()
+    config = _load_config(model_file, config_path)
     config = config.replace(model=model, distance_threshold=threshold,
                             cache_dir=None if cache_dir is None else str(cache_dir))
     if no_cache:
@@ -136,7 +145,7 @@ def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_toler
     from .truth import TruthDiscovery
 
     _configure_logging(verbose, quiet)
-    cfg = Config.from_toml(config_path) if config_path else Config.default()
+    cfg = _load_config(None, config_path)
     table = read_claim_table(input_path)
     logger.info("read %d claims from %s", len(table), input_path)
     engine = TruthDiscovery(
@@ -146,10 +155,10 @@ def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_toler
         duplicates=duplicates,  # type: ignore[arg-type]
         reliability_by=reliability_by,  # type: ignore[arg-type]
     ).fit(table)
-    settings = {"rel_tolerance": engine.rel_tolerance, "abs_tolerance": engine.abs_tolerance,
+    settings = {"rel_tolerance": engine.rel_tolerance_, "abs_tolerance": engine.abs_tolerance,
                 "duplicates": duplicates, "reliability_by": reliability_by,
-                "prior_mean": engine.prior_mean,
-                "prior_strength": engine.prior_strength, "intercept": engine.intercept,
+                "prior_mean": engine.prior_mean_,
+                "prior_strength": engine.prior_strength_, "intercept": engine.intercept_,
                 "scoring_version": cfg.scoring_version}
     paths = write_truth_outputs(engine, outdir, settings)
     items, sources = engine.items_, engine.sources_
@@ -165,6 +174,66 @@ def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_toler
     click.echo("")
     for name in TRUTH_OUTPUT_FILES:
         click.echo(f"wrote {paths[name]}")
+
+
+@cli.command()
+@click.option("--data", "folders", multiple=True, required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Gold folder (corpus.jsonl, gold.jsonl, optional claims_gold.jsonl); repeat for several.")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Model file to write (JSON); its model card goes beside it (.md).")
+@click.option("--thresholds", default=None,
+              help="Comma-separated claim thresholds to try (default: the base value and +/- 0.04).")
+@click.option("--model-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Base settings (default: the packaged models/default.json).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="TOML file overriding base settings.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Embedding cache folder (default: $CORROBORATE_CACHE_DIR or ~/.cache/corroborate).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
+def tune(folders: tuple[Path, ...], out: Path, thresholds: str | None, model_file: Path | None,
+         config_path: Path | None, cache_dir: Path | None, quiet: bool) -> None:
+    """Fit the claim threshold and the calibrated confidence on gold folders; write a model file.
+
+    Every choice is made on held-out folds grouped by incident; the model card
+    beside the file reports them. Use the result with `corroborate score --model-file`.
+    """
+    from .tune import model_document, write_model
+    from .tune import tune as run_tune
+
+    _configure_logging(0, quiet)
+    base = _load_config(model_file, config_path)
+    if cache_dir is not None:
+        base = base.replace(cache_dir=str(cache_dir))
+    try:
+        grid = ([float(x) for x in thresholds.split(",") if x.strip()] if thresholds
+                else [round(base.distance_threshold + d, 2) for d in (-0.04, 0.0, 0.04)])
+    except ValueError:
+        raise click.BadParameter(f"not a comma-separated list of numbers: {thresholds!r}",
+                                 param_hint="--thresholds") from None
+    result = run_tune([str(f) for f in folders], base, grid, log=lambda m: logger.info("%s", m))
+    doc = model_document(result, base, out.stem)
+    path, card = write_model(doc, out)
+    h = result.held_out
+    click.echo(f"threshold {result.threshold:.2f}, calibrator {result.calibrator}; held out: "
+               f"ROC-AUC {h['roc_auc']:.3f}, Brier {h['brier']:.4f}, ECE {h['ece']:.4f} "
+               f"over {h['n']} labelled clusters")
+    click.echo(f"wrote {path}\nwrote {card}")
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args: tuple[str, ...]) -> None:
+    """Run the benchmarks of a source checkout: the same as `python -m benchmarks run ARGS`
+    (e.g. `corroborate bench --suite quality --write`)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "benchmarks" / "__main__.py").is_file():
+        raise click.UsageError("the benchmarks come with a source checkout of corroborate, not with the package")
+    code = subprocess.run([sys.executable, "-m", "benchmarks", "run", *args], cwd=root, check=False).returncode
+    if code:
+        raise click.exceptions.Exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,8 +59,9 @@ class ClaimClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 
     Parameters
     ----------
-    distance_threshold : float
-        Cosine distance (1 - cosine similarity) at which merging stops.
+    distance_threshold : float, optional
+        Cosine distance (1 - cosine similarity) at which merging stops; ``None``
+        (default) takes the model file's ``[cluster] distance_threshold``.
     linkage : {"average", "complete", "single"}
     max_component_size : int
         Largest connected component clustered exactly (dense within it).
@@ -74,15 +75,22 @@ class ClaimClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         Sizes of the radius graph's connected components (a diagnostic).
     """
 
-    def __init__(self, distance_threshold: float = 0.17, *, linkage: str = "average",
+    def __init__(self, distance_threshold: float | None = None, *, linkage: str = "average",
                  max_component_size: int = 20_000) -> None:
         self.distance_threshold = distance_threshold
         self.linkage = linkage
         self.max_component_size = max_component_size
 
+    def _threshold(self) -> float:
+        if self.distance_threshold is None:
+            from .config import Config
+
+            return float(Config.default().distance_threshold)
+        return self.distance_threshold  # type: ignore[return-value]
+
     def _validate(self) -> None:
-        t = self.distance_threshold
-        if not isinstance(t, (int, float)) or not 0.0 < float(t) < 2.0:
+        t = self._threshold()
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0.0 < float(t) < 2.0:
             raise ConfigError(
                 f"ClaimClusterer: distance_threshold must be a cosine distance in (0, 2); got {t!r}")
         if self.linkage not in _LINKAGES:
@@ -96,7 +104,7 @@ class ClaimClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self._validate()
         X = check_array(X, dtype=np.float32, ensure_min_samples=0)
         n = X.shape[0]
-        threshold = float(self.distance_threshold)
+        threshold = float(self._threshold())
         if n <= 1:
             self.labels_ = np.zeros(n, dtype=np.int64)
             self.n_clusters_ = n

@@ -1,35 +1,35 @@
 """Every tunable of the pipeline in one frozen dataclass.
 
-Defaults come from the versioned scoring file in ``models/`` (see
-``models/README.md``); a user TOML file with the same sections overrides them,
-and keyword arguments override both::
+Values live in one place: a versioned **model file** (``models/default.json``,
+written by ``corroborate tune``; see ``models/README.md``) holds every setting,
+in the sections below, and the learned confidence model. ``Config`` has no
+defaults of its own. A user TOML file with the same sections overrides the
+settings, and keyword arguments override both::
 
     cfg = Config.from_toml("my.toml").replace(distance_threshold=0.3)
+    cfg = Config.from_model_file("models/mine.json")
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .confidence import ConfidenceModel
 from .errors import ConfigError
 from .schema import EVENT_FEATURES
 
-# neutral defaults; the packaged scoring file carries the fitted ones
-_EVENT_WEIGHTS = {"body": 7.0, "title": 2.0, "proper": 10.0, "proper_lead": 2.0, "names": 3.0,
-                  "lead_words": 4.0, "lead_embedding": 1.5, "ages_shared": 1.0, "ages_conflict": -1.0,
-                  "streets_shared": 1.0, "streets_conflict": -1.0, "log_closest_days": -1.0,
-                  "log_days": -0.2, "same_source": -2.0}
-
-DEFAULT_SCORING_FILE = "scoring-v2.toml"
+DEFAULT_MODEL_FILE = "default.json"
+MODEL_FORMAT = "corroborate-model/1"
 
 # Where each field lives in a TOML file: field -> (section, key). Fields not
 # listed here are not settable from TOML.
@@ -43,17 +43,11 @@ _TOML_KEYS: dict[str, tuple[str, str]] = {
     "distance_threshold": ("cluster", "distance_threshold"),
     "approx_rel_width": ("quantities", "approx_rel_width"),
     "agreement_rel_tolerance": ("quantities", "agreement_rel_tolerance"),
-    "intercept": ("confidence", "intercept"),
-    "per_doubling_sources": ("confidence", "per_doubling_sources"),
-    "conflict_penalty": ("confidence", "conflict_penalty"),
-    "per_reliability_logit": ("confidence", "per_reliability_logit"),
     "reliability_prior_mean": ("reliability", "prior_mean"),
     "reliability_prior_strength": ("reliability", "prior_strength"),
     "truth_intercept": ("truth", "intercept"),
     "copy_threshold": ("independence", "copy_threshold"),
     "denial_link_threshold": ("independence", "denial_link_threshold"),
-    "denial_penalty": ("confidence", "denial_penalty"),
-    "hedge_penalty": ("confidence", "hedge_penalty"),
     "event_distance_threshold": ("events", "distance_threshold"),
     "event_intercept": ("events", "intercept"),
     "event_weights": ("events", "weights"),
@@ -79,6 +73,22 @@ def models_dir() -> Path:
 
 
 @lru_cache(maxsize=8)
+def _read_model_file(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"model file not found: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
+    if not isinstance(doc, dict) or doc.get("format") != MODEL_FORMAT:
+        raise ConfigError(f"{path}: not a corroborate model file (\"format\" must be {MODEL_FORMAT!r})")
+    for key in ("version", "settings", "confidence"):
+        if key not in doc:
+            raise ConfigError(f"{path}: model file lacks {key!r}")
+    return doc
+
+
+@lru_cache(maxsize=8)
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
@@ -98,55 +108,52 @@ def _flatten(doc: dict[str, Any], origin: str) -> dict[str, Any]:
                 if (key, sub) not in _FIELD_OF:
                     raise ConfigError(f"{origin}: unknown setting [{key}] {sub!r}")
                 flat[_FIELD_OF[(key, sub)]] = subvalue
-        elif key == "version":
-            flat["scoring_version"] = value
         else:
             raise ConfigError(f"{origin}: unknown top-level setting {key!r}")
     return flat
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Config:
-    """All settings of a run. Frozen: derive variants with :meth:`replace`."""
+    """All settings of a run. Frozen: derive variants with :meth:`replace`.
+
+    No field has a default here: :meth:`default` reads them from the packaged
+    model file, the one place they live.
+    """
 
     # embedding
-    model: str = "default"
-    batch_size: int = 64
-    device: str = "cpu"
-    cache: bool = True
-    cache_dir: str | None = None
+    model: str
+    batch_size: int
+    device: str
+    cache: bool
+    cache_dir: str | None
     # claims
-    min_words: int = 5
+    min_words: int
     # clustering (within an event)
-    distance_threshold: float = 0.17
-    group_figures: bool = True
+    distance_threshold: float
+    group_figures: bool
     # quantities
-    approx_rel_width: float = 0.10
-    agreement_rel_tolerance: float = 0.05
-    # confidence
-    intercept: float = -1.0
-    per_doubling_sources: float = 0.9
-    conflict_penalty: float = 2.0
-    per_reliability_logit: float = 1.0
+    approx_rel_width: float
+    agreement_rel_tolerance: float
     # source reliability (corroborate.truth)
-    reliability_prior_mean: float = 0.7
-    reliability_prior_strength: float = 10.0
-    truth_intercept: float = -1.0
+    reliability_prior_mean: float
+    reliability_prior_strength: float
+    truth_intercept: float
     # independence (corroborate.syndication, corroborate.attribution)
-    copy_threshold: float = 0.27
-    denial_link_threshold: float = 0.37
-    denial_penalty: float = 2.0
-    hedge_penalty: float = 0.5
+    copy_threshold: float
+    denial_link_threshold: float
     # events (corroborate.events): the pair model and its cut
-    event_distance_threshold: float = 0.8
-    event_intercept: float = -6.0
-    event_weights: Mapping[str, float] = field(default_factory=lambda: dict(_EVENT_WEIGHTS))
-    event_candidate_similarity: float = 0.05
-    event_bare_lead_similarity: float = 0.75
-    generic_min_events: int = 3
-    generic_distance_threshold: float = 0.17
-    # provenance
-    scoring_version: str = field(default="unversioned")
+    event_distance_threshold: float
+    event_intercept: float
+    event_weights: Mapping[str, float]
+    event_candidate_similarity: float
+    event_bare_lead_similarity: float
+    generic_min_events: int
+    generic_distance_threshold: float
+    # the learned confidence (corroborate.confidence) and where it came from
+    confidence_model: ConfidenceModel
+    scoring_version: str
+    trained_on: str = ""
 
     def __post_init__(self) -> None:
         def bad(name: str, allowed: str) -> ConfigError:
@@ -165,10 +172,6 @@ class Config:
             raise bad("approx_rel_width", "a share in [0, 1)")
         if not 0.0 <= float(self.agreement_rel_tolerance) < 1.0:
             raise bad("agreement_rel_tolerance", "a share in [0, 1)")
-        if float(self.per_doubling_sources) < 0:
-            raise bad("per_doubling_sources", "a number >= 0")
-        if float(self.conflict_penalty) < 0:
-            raise bad("conflict_penalty", "a number >= 0")
         if not 0.0 < float(self.reliability_prior_mean) < 1.0:
             raise bad("reliability_prior_mean", "a probability in (0, 1)")
         if float(self.reliability_prior_strength) < 0:
@@ -193,21 +196,43 @@ class Config:
             raise bad("generic_distance_threshold", "a cosine distance in (0, 2)")
         if not isinstance(self.generic_min_events, int) or self.generic_min_events < 2:
             raise bad("generic_min_events", "an integer >= 2")
-        if float(self.denial_penalty) < 0 or float(self.hedge_penalty) < 0:
-            raise bad("denial_penalty" if float(self.denial_penalty) < 0 else "hedge_penalty",
-                      "a number >= 0")
+        if not isinstance(self.confidence_model, ConfidenceModel):
+            raise bad("confidence_model", "a ConfidenceModel (the [confidence] of a model file)")
 
     @classmethod
     def default(cls) -> Config:
-        """The packaged defaults (``models/scoring-v2.toml``)."""
-        path = models_dir() / DEFAULT_SCORING_FILE
-        return cls(**_flatten(_read_toml(path), str(path)))
+        """The packaged defaults (``models/default.json``)."""
+        return cls.from_model_file(models_dir() / DEFAULT_MODEL_FILE)
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> Config:
-        """Packaged defaults overridden by the settings in ``path``."""
+    def from_model_file(cls, path: str | Path) -> Config:
+        """Every setting and the confidence model of a model file written by ``corroborate tune``."""
         path = Path(path)
-        return cls.default().replace(**_flatten(_read_toml(path), str(path)))
+        doc = _read_model_file(path.resolve())
+        flat = _flatten(doc["settings"], str(path))
+        trained = doc.get("trained", {})
+        data = trained.get("data", []) if isinstance(trained, dict) else []
+        missing = sorted({f.name for f in dataclasses.fields(cls)}
+                         - set(flat) - {"confidence_model", "scoring_version", "trained_on"})
+        if missing:
+            raise ConfigError(f"{path}: settings lack {', '.join(missing)}")
+        return cls(**flat, confidence_model=ConfidenceModel.from_dict(doc["confidence"], str(path)),
+                   scoring_version=str(doc["version"]),
+                   trained_on="; ".join(str(d.get("name", d)) if isinstance(d, dict) else str(d) for d in data))
+
+    @classmethod
+    def from_toml(cls, path: str | Path, base: Config | None = None) -> Config:
+        """``base`` (default: the packaged defaults) overridden by the settings in ``path``."""
+        path = Path(path)
+        return (base or cls.default()).replace(**_flatten(_read_toml(path), str(path)))
+
+    def settings_sections(self) -> dict[str, dict[str, Any]]:
+        """The settings as the sections of a model file (the inverse of loading one)."""
+        out: dict[str, dict[str, Any]] = {}
+        for name, (section, key) in _TOML_KEYS.items():
+            value = getattr(self, name)
+            out.setdefault(section, {})[key] = dict(value) if isinstance(value, Mapping) else value
+        return out
 
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied (``None`` values are ignored)."""
@@ -220,4 +245,5 @@ class Config:
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         out["event_weights"] = dict(self.event_weights)
+        out["confidence_model"] = self.confidence_model.to_dict()
         return out

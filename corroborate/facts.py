@@ -1,9 +1,11 @@
 """Claims that share their wording but not their facts.
 
 "The crash happened around 9 p.m. on Main Street" and "... around 11:30 p.m.
-on 5th Avenue" embed close together; the streets and clock times they name
-tell them apart. :func:`split_conflicting_facts` splits such clusters.
-Conflicting *numbers* are never split: that is what numeric agreement scores.
+on 5th Avenue" embed close together; the streets, clock times and ages they
+name tell them apart ("the 59-year-old victim" and "the 70-year-old victim" are
+two claims about the victim, not one). :func:`split_conflicting_facts` splits
+such clusters. Conflicting *counts* are never split: that is what numeric
+agreement scores.
 """
 
 from __future__ import annotations
@@ -14,21 +16,25 @@ from collections.abc import Sequence
 import numpy as np
 
 from .cluster import relabel_by_first_appearance
+from .events import ages
 
 _STREET = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|[A-Z][a-z]+)\s+(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|"
                     r"Drive|Lane|Boulevard|Blvd\.|Highway|Way|Place|Court)\b")
 _CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b)", re.IGNORECASE)
 
 
-def fact_anchors(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(streets, clock times) a claim states: facts that tell events apart."""
+Anchors = tuple[frozenset[str], frozenset[str], frozenset[str]]
+
+
+def fact_anchors(text: str) -> Anchors:
+    """(streets, clock times, ages) a claim states: facts that tell claims apart."""
     streets = frozenset(m.group(0).casefold() for m in _STREET.finditer(text))
     times = frozenset(re.sub(r"\s+", "", m.group(0).casefold()) for m in _CLOCK.finditer(text))
-    return streets, times
+    return streets, times, frozenset(str(a) for a in ages(text))
 
 
 def split_conflicting_facts(labels: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    """Split clusters whose claims name different streets or different clock times.
+    """Split clusters whose claims name different streets, clock times or ages.
 
     "The crash happened around 9 p.m. on Main Street" and "... around 11:30
     p.m. on 5th Avenue" share their wording, not their facts. Claims naming
@@ -43,19 +49,18 @@ def split_conflicting_facts(labels: np.ndarray, texts: Sequence[str]) -> np.ndar
         members = np.flatnonzero(labels == label)
         if len(members) < 2:
             continue
-        keys: dict[tuple[frozenset[str], frozenset[str]], list[int]] = {}
+        keys: dict[Anchors, list[int]] = {}
         for m in members:
-            if anchors[m][0] or anchors[m][1]:
+            if any(anchors[m]):
                 keys.setdefault(anchors[m], []).append(int(m))
         if len(keys) < 2:
             continue
-        # keys that do not conflict (one has no street or no time where the other has) merge
-        merged: list[tuple[tuple[frozenset[str], frozenset[str]], list[int]]] = []
+        # keys that do not conflict (one names no street, time or age where the other does) merge
+        merged: list[tuple[Anchors, list[int]]] = []
         for key, group in sorted(keys.items(), key=lambda kv: (-len(kv[1]), kv[1][0])):
             for other_key, other in merged:
-                streets_clash = key[0] and other_key[0] and key[0].isdisjoint(other_key[0])
-                times_clash = key[1] and other_key[1] and key[1].isdisjoint(other_key[1])
-                if not (streets_clash or times_clash):
+                clash = any(a and b and a.isdisjoint(b) for a, b in zip(key, other_key, strict=True))
+                if not clash:
                     other.extend(group)
                     break
             else:

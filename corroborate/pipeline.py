@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 
+from .claims import extract_claims
 from .cluster import ClaimClusterer, cluster_within_events
 from .config import Config
 from .denials import link_denials
@@ -31,32 +34,65 @@ from .generic import generic_span
 from .io import read_articles
 from .origins import normalise_claim_origins
 from .parsing import analyse_claims
-from .claims import extract_claims
 from .reliability import learn_reliability
 from .report.model import Report
-from .score import ScoringParameters, score_clusters
+from .score import score_clusters
 from .sources import evidence_columns, source_table
 from .syndication import syndication
 
 logger = logging.getLogger(__name__)
 
 
-class Corroborator:
+@dataclass
+class Prepared:
+    """The stages that do not depend on the claim threshold or the scoring: read, copies,
+    claims, events, furniture, parse, embeddings. ``corroborate tune`` prepares a corpus
+    once and clusters and scores it for every setting it tries."""
+
+    frame: pd.DataFrame
+    rejected: list[dict[str, Any]]
+    claims: pd.DataFrame
+    dropped: pd.DataFrame
+    attribution: pd.DataFrame
+    quantities: pd.DataFrame
+    embeddings: np.ndarray
+    embedder: Embedder
+    article_events: np.ndarray
+    timings: dict[str, float]
+    embedding_stats: dict[str, Any]
+
+
+class _Laps:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = now - self._clock
+        self._clock = now
+
+
+class Corroborator(BaseEstimator):  # type: ignore[misc]
     """Score how well the claims of a news corpus are corroborated.
+
+    A scikit-learn estimator: ``__init__`` only stores its parameters,
+    ``get_params`` / ``set_params`` / ``clone`` work, ``fit`` computes, learned
+    attributes end in ``_``. Each setting has one place: the ``config``.
 
     Parameters
     ----------
     config : Config, optional
-        Every tunable; defaults to :meth:`Config.default` (``models/scoring-v2.toml``).
-    model, distance_threshold, cache_dir : optional
-        Shortcuts that override the matching ``config`` fields.
+        Every setting and the confidence model; defaults to :meth:`Config.default`
+        (``models/default.json``). Derive variants with ``Config.replace``.
     embedder : Embedder, optional
         Anything with ``identity`` and ``encode(texts)``; defaults to the
         sentence-transformers model named by ``config.model``, behind the on-disk cache
         (unless ``config.cache`` is false).
     clusterer : estimator, optional
-        Anything with ``fit(X)`` that sets ``labels_``; defaults to
-        :class:`ClaimClusterer` at ``config.distance_threshold``. It is cloned on fit.
+        Anything with ``fit(X)`` that sets ``labels_``, cloned for every event;
+        defaults to :class:`ClaimClusterer` at ``config.distance_threshold``. Pass one
+        to tune it with ``GridSearchCV`` (``clusterer__distance_threshold``).
     show_progress : bool
         Progress bars on the long stages (the CLI turns them on).
 
@@ -76,14 +112,9 @@ class Corroborator:
     config_ : Config actually used;  timings_ : dict of seconds per stage.
     """
 
-    def __init__(self, *, config: Config | None = None, model: str | None = None,
-                 distance_threshold: float | None = None, cache_dir: str | Path | None = None,
-                 embedder: Embedder | None = None, clusterer: Any = None,
-                 show_progress: bool = False) -> None:
+    def __init__(self, *, config: Config | None = None, embedder: Embedder | None = None,
+                 clusterer: Any = None, show_progress: bool = False) -> None:
         self.config = config
-        self.model = model
-        self.distance_threshold = distance_threshold
-        self.cache_dir = cache_dir
         self.embedder = embedder
         self.clusterer = clusterer
         self.show_progress = show_progress
@@ -93,8 +124,7 @@ class Corroborator:
         base = self.config if self.config is not None else Config.default()
         if not isinstance(base, Config):
             raise ConfigError(f"Corroborator: config must be a Config; got {type(base).__name__}")
-        return base.replace(model=self.model, distance_threshold=self.distance_threshold,
-                            cache_dir=None if self.cache_dir is None else str(self.cache_dir))
+        return base
 
     def _resolve_embedder(self, cfg: Config) -> Embedder:
         if self.embedder is not None:
@@ -120,15 +150,12 @@ class Corroborator:
     def fit(self, articles: pd.DataFrame | str | Path, y: Any = None) -> Corroborator:
         """Run the whole pipeline on ``articles`` (a frame or a path) and return ``self``."""
         cfg = self._resolve_config()
-        timings: dict[str, float] = {}
-        clock = time.perf_counter()
+        return self.fit_prepared(self.prepare(articles, cfg), cfg)
 
-        def lap(stage: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            timings[stage] = now - clock
-            clock = now
-
+    def prepare(self, articles: pd.DataFrame | str | Path, cfg: Config | None = None) -> Prepared:
+        """The threshold-independent stages (see :class:`Prepared`)."""
+        cfg = cfg or self._resolve_config()
+        lap = _Laps()
         frame = read_articles(articles)
         # a frame from read_articles(..., errors="skip") carries what it left out
         earlier = articles.attrs.get("rejected", []) if isinstance(articles, pd.DataFrame) else []
@@ -164,7 +191,17 @@ class Corroborator:
         if embeddings.shape[0] != len(claims):
             raise ConfigError(f"embedder returned {embeddings.shape[0]} vectors for {len(claims)} texts")
         lap("embed")
+        return Prepared(frame=frame, rejected=rejected, claims=claims, dropped=dropped,
+                        attribution=attribution, quantities=quantities, embeddings=embeddings,
+                        embedder=embedder, article_events=np.asarray(article_events),
+                        timings=lap.timings, embedding_stats=claim_stats)
 
+    def fit_prepared(self, prepared: Prepared, cfg: Config | None = None) -> Corroborator:
+        """Cluster, weigh independence and score a prepared corpus; sets the fitted attributes."""
+        cfg = cfg or self._resolve_config()
+        lap = _Laps()
+        frame, claims, quantities = prepared.frame, prepared.claims, prepared.quantities
+        embeddings, embedder = prepared.embeddings, prepared.embedder
         labels = cluster_within_events(embeddings, claims["event_id"].to_numpy(),
                                        lambda: self._resolve_clusterer(cfg))
         labels = split_conflicting_facts(labels, claims["text"].tolist())
@@ -180,32 +217,32 @@ class Corroborator:
 
         claims = claims.assign(attributed_to=normalise_claim_origins(claims, frame))
         claims = pd.concat([claims, evidence_columns(claims, frame)], axis=1)
-        links = link_denials(claims, attribution["content"], embeddings, embedder,
+        links = link_denials(claims, prepared.attribution["content"], embeddings, embedder,
                              threshold=cfg.denial_link_threshold)
         lap("independence")
         truth = learn_reliability(cfg, claims, quantities, frame)
         scores = score_clusters(claims, quantities, embeddings,
                                 dict(zip(frame["article_id"], frame["published_at"], strict=True)),
-                                truth, links, ScoringParameters.from_config(cfg))
+                                truth, links, cfg)
         sources = source_table(frame, claims, scores, truth)
         lap("score")
 
         self.config_ = cfg
         self.embedder_identity_ = embedder.identity
-        self.embedding_stats_ = claim_stats
+        self.embedding_stats_ = prepared.embedding_stats
         self.articles_ = frame
-        self.rejected_ = rejected
+        self.rejected_ = prepared.rejected
         self.claims_ = claims
-        self.events_ = event_table(frame, article_events)
+        self.events_ = event_table(frame, prepared.article_events)
         self.denial_links_ = links
-        self.dropped_ = dropped
+        self.dropped_ = prepared.dropped
         self.quantities_ = quantities
         self.embeddings_ = embeddings
         self.labels_ = labels
         self.scores_ = scores
         self.clusters_ = pd.DataFrame([sc.to_dict() for sc in scores])
         self.sources_ = sources
-        self.timings_ = timings
+        self.timings_ = {**prepared.timings, **lap.timings}
         return self
 
     # ------------------------------------------------------------------ results

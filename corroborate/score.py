@@ -2,15 +2,10 @@
 
 Pure functions over plain data; :func:`score_cluster` puts them together.
 
-Confidence (parameters in ``models/scoring-v2.toml``)::
-
-    z = intercept
-        + per_doubling_sources * log2(independent_sources)
-        - conflict_penalty * (1 - numeric_agreement)
-        + per_reliability_logit * mean(logit(reliability elsewhere) - logit(prior))
-        - denial_penalty * d / (d + independent_sources)     (d: independent denying units)
-        - hedge_penalty * hedged share                       (when most claims hedge)
-    confidence = 1 / (1 + exp(-z))
+Confidence is the calibrated probability of a learned model
+(:mod:`corroborate.confidence`, fitted by ``corroborate tune`` and stored in
+``models/default.json``) over the cluster's evidence summary
+(:mod:`corroborate.evidence`) turned into features (:mod:`corroborate.features`).
 
 ``independent_sources`` counts the groups of claims that share no outlet, copy
 group, credit, origin or verbatim text (an origin quoted by many outlets, a
@@ -27,8 +22,9 @@ median of the sources' lower bounds to the median of their upper bounds,
 stretched to hold the consensus (the lower weighted median of the sources'
 values). So "some 12,000" (10,800-13,200) agrees with "about 10,000"
 (9,000-11,000), "at least 3,000" agrees with 10,000, and a flat "3,000" or
-"40,000" dissents. 1.0 when nothing is quantified twice. Each term is reported as a reason with
-its effect on the log-odds, so the number can be explained.
+"40,000" dissents. 1.0 when nothing is quantified twice. Outlets of one copy
+group share one weight in the consensus. Each feature's term is reported under
+a reason with its effect on the model's score, so the number can be explained.
 """
 
 from __future__ import annotations
@@ -42,9 +38,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .confidence import ConfidenceModel
+from .evidence import Evidence, asserting_groups, event_group_counts, headline_figure
+from .features import FEATURES, REASON, feature_vector
 from .figures import figure_units
 from .schema import STANCES
-from .sources import group_name, independent_groups
+from .sources import group_name
 
 
 @dataclass(frozen=True)
@@ -120,29 +119,6 @@ class ClusterScore:
         out.pop("extra")
         out.update(self.extra)
         return out
-
-
-@dataclass(frozen=True)
-class ScoringParameters:
-    """The confidence formula's parameters (``[confidence]`` of the scoring file)."""
-
-    intercept: float = -1.0
-    per_doubling_sources: float = 0.9
-    conflict_penalty: float = 2.0
-    agreement_rel_tolerance: float = 0.05
-    prior_reliability: float = 0.7
-    per_reliability_logit: float = 0.0
-    denial_penalty: float = 0.0
-    hedge_penalty: float = 0.0
-
-    @classmethod
-    def from_config(cls, cfg: Any) -> ScoringParameters:
-        return cls(intercept=cfg.intercept, per_doubling_sources=cfg.per_doubling_sources,
-                   conflict_penalty=cfg.conflict_penalty,
-                   agreement_rel_tolerance=cfg.agreement_rel_tolerance,
-                   prior_reliability=cfg.reliability_prior_mean,
-                   per_reliability_logit=cfg.per_reliability_logit,
-                   denial_penalty=cfg.denial_penalty, hedge_penalty=cfg.hedge_penalty)
 
 
 # ------------------------------------------------------------------ building blocks
@@ -329,174 +305,252 @@ def _list(names: Sequence[str], limit: int = 6) -> str:
 
 # ------------------------------------------------------------------ the score
 
-def score_cluster(
-    *,
-    cluster_id: int,
-    claims: Sequence[Mapping[str, Any]],
-    quantities: Iterable[Mapping[str, Any]],
-    representative: str,
-    params: ScoringParameters = ScoringParameters(),
-    weights: Mapping[str, float] | None = None,
-    reliability: Mapping[str, float] | None = None,
-    linked_denials: Sequence[Mapping[str, Any]] = (),
-    event_id: int | None = None,
-    generic_events: int = 0,
-) -> ClusterScore:
-    """Score one cluster. ``claims`` are dicts with ``claim_id, article_id, source``
-    and optionally ``published_at`` (ISO text or ``None``), ``text``,
-    ``attributed_to``, ``copy_kind``/``copy_name`` and ``stance`` (see
-    :mod:`corroborate.sources`).
+@dataclass(frozen=True)
+class ScoringContext:
+    """What every cluster of a run is scored with."""
+
+    model: ConfidenceModel
+    tolerance: float = 0.05                          # agreement_rel_tolerance
+    prior_reliability: float = 0.7
+    weights: Mapping[str, float] | None = None       # source -> consensus weight (truth discovery)
+
+    @classmethod
+    def from_config(cls, cfg: Any, weights: Mapping[str, float] | None = None) -> ScoringContext:
+        return cls(model=cfg.confidence_model, tolerance=cfg.agreement_rel_tolerance,
+                   prior_reliability=cfg.reliability_prior_mean, weights=weights)
+
+
+@dataclass(frozen=True)
+class ClusterInput:
+    """One cluster to score. ``claims`` are dicts with ``claim_id, article_id, source``
+    and optionally ``published_at`` (ISO text), ``text``, ``sent_idx``,
+    ``attributed_to``, ``copy_kind``/``copy_name`` and ``stance``;
+    ``quantities`` dicts with ``unit, value, low, high, source, claim_id``."""
+
+    cluster_id: int
+    claims: Sequence[Mapping[str, Any]]
+    quantities: Sequence[Mapping[str, Any]] = ()
+    representative: str = ""
+    reliability: Mapping[str, float] | None = None   # source -> reliability on *other* clusters
+    linked_denials: Sequence[Mapping[str, Any]] = ()
+    event_id: int | None = None
+    generic_events: int = 0                          # > 0: a generic sentence spanning that many events
+    event_groups: int = 1                            # independent units reporting the event
+
+
+def _copy_discounted(weights: Mapping[str, float] | None, claims: Sequence[Mapping[str, Any]]) -> dict[str, float]:
+    """Consensus weight of each outlet: its learned weight shared among the outlets of its
+    copy group, so twenty reprints of one story weigh what the story weighs."""
+    key_of: dict[str, tuple[str, str]] = {}
+    for c in claims:
+        s = str(c["source"])
+        if c.get("copy_kind") and s not in key_of:
+            key_of[s] = (str(c["copy_kind"]), str(c["copy_name"]))
+    outlets: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for s, key in key_of.items():
+        outlets[key].add(s)
+    out = {}
+    for c in claims:
+        s = str(c["source"])
+        w = float(weights.get(s, 1.0)) if weights is not None else 1.0
+        out[s] = w / len(outlets[key_of[s]]) if s in key_of else w
+    return out
+
+
+def _summary(cluster: ClusterInput, context: ScoringContext, asserting: list[int], group_of: list[int],
+             independent: int, denying: int, units: Sequence[UnitConsensus]) -> Evidence:
+    claims = cluster.claims
+    group_of_claim = {str(claims[i]["claim_id"]): g for i, g in zip(asserting, group_of, strict=False)}
+    sentence_of = {str(c["claim_id"]): int(c.get("sent_idx") or 0) for c in claims}
+    figure = headline_figure(cluster.quantities, units, group_of_claim, sentence_of, figure_units(),
+                             context.tolerance)
+    shift = 0.0
+    if cluster.reliability is not None:
+        prior = _logit(context.prior_reliability)
+        sources = sorted({str(c["source"]) for c in claims})
+        shift = float(np.mean([_logit(cluster.reliability.get(s, context.prior_reliability)) - prior
+                               for s in sources]))
+    hedged = sum(1 for i in asserting if str(claims[i].get("stance") or "asserted") == "hedged")
+    return Evidence(
+        n_claims=len(claims), n_sources=len({str(c["source"]) for c in claims}),
+        independent_sources=independent,
+        origins=len({str(claims[i]["attributed_to"]) for i in asserting if claims[i].get("attributed_to")}),
+        denying_groups=denying, hedged_share=hedged / len(asserting) if asserting else 0.0,
+        figure=figure, reliability_shift=shift, generic=bool(cluster.generic_events),
+        event_groups=max(int(cluster.event_groups), 1))
+
+
+def score_cluster(cluster: ClusterInput, context: ScoringContext) -> ClusterScore:
+    """Score one cluster: its evidence summary, the model's calibrated probability, the reasons.
 
     Confidence rests on ``independent_sources``: the groups of asserting claims
     that share no outlet, copy group, credit, origin or verbatim text
-    (:func:`corroborate.sources.independent_groups`). ``linked_denials`` are
-    denying claims from elsewhere linked to this one; denials independent of
-    every asserting claim lower confidence (``contested``). ``generic_events``
-    > 0 marks a generic claim (its near-duplicates span that many events): it
-    gets no credit for its sources.
-
-    ``weights`` (source -> weight learned by :mod:`corroborate.truth`; missing
-    sources weigh 1) weight the numeric consensus; ``reliability`` adds
-    ``params.per_reliability_logit`` times the mean log-odds of the sources'
-    reliability above ``params.prior_reliability``.
+    (:func:`corroborate.sources.independent_groups`). Linked denials independent
+    of every asserting claim lower it (``contested``); a generic claim gets no
+    credit for its sources. Each reason's ``effect`` is what its evidence adds
+    to the model's score (log-odds before calibration); they sum, with the
+    model's baseline, to the score the probability is calibrated from.
     """
+    claims = cluster.claims
     if not claims:
         raise ValueError("score_cluster: a cluster needs at least one claim")
     articles_by_source: dict[str, set[str]] = defaultdict(set)
     for c in claims:
         articles_by_source[str(c["source"])].add(str(c["article_id"]))
     per_source = Counter({s: len(a) for s, a in articles_by_source.items()})
-    sources = tuple(sorted(per_source))
-    n_articles = sum(per_source.values())
-    effective = effective_source_count(per_source)
+    asserting, group_of, independent, denying = asserting_groups(claims, cluster.linked_denials)
+    everyone = [claims[i] for i in asserting] + [c for i, c in enumerate(claims) if i not in set(asserting)] \
+        + list(cluster.linked_denials)
+    units = numeric_consensus(cluster.quantities, tolerance=context.tolerance,
+                              weights=_copy_discounted(context.weights, claims), totals=figure_units())
+    evidence = _summary(cluster, context, asserting, group_of, independent, denying, units)
+    names = context.model.features
+    every = dict(zip(FEATURES, feature_vector(evidence).tolist(), strict=True))
+    effects = dict(zip(names, context.model.contributions([every[n] for n in names]).tolist(),
+                       strict=True))
+    by_reason: dict[str, float] = defaultdict(float)
+    for name, effect in effects.items():
+        by_reason[REASON[name]] += effect
+    reasons = _reasons(cluster, evidence, units, per_source, everyone, group_of, len(asserting),
+                       dict(by_reason), context)
+    z = context.model.baseline + sum(r.effect for r in reasons)
     stance_of = [str(c.get("stance") or "asserted") for c in claims]
-    asserting = [i for i, st in enumerate(stance_of) if st != "denied"] or list(range(len(claims)))
-    denying = [c for i, c in enumerate(claims) if i not in set(asserting)] + list(linked_denials)
-    everyone = [claims[i] for i in asserting] + denying
-    group_of = independent_groups(everyone)
-    asserting_groups = set(group_of[:len(asserting)])
-    independent = len(asserting_groups)
-    members: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
-    for g, c in zip(group_of, everyone, strict=True):
-        members[g].append(c)
-    denying_groups = sorted(set(group_of[len(asserting):]) - asserting_groups)
-    origins = tuple(sorted({str(claims[i]["attributed_to"]) for i in asserting
-                            if claims[i].get("attributed_to")}))
-    copies: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for i in asserting:
-        if claims[i].get("copy_kind") and claims[i]["copy_kind"] != "source":
-            copies[(str(claims[i]["copy_kind"]), str(claims[i]["copy_name"]))].add(str(claims[i]["source"]))
-    copy_groups = tuple(sorted(tuple(sorted(v)) for v in copies.values() if len(v) > 1))
-    units = numeric_consensus(quantities, tolerance=params.agreement_rel_tolerance, weights=weights,
-                              totals=figure_units())
-    compared = [u for u in units if u.n_sources >= 2]
-    agreement = min((u.agreement for u in compared if not u.evolving), default=1.0)
-    intercept, per_doubling_sources = params.intercept, params.per_doubling_sources
-    conflict_penalty = params.conflict_penalty
-
-    reasons: list[Reason] = []
-    source_effect = per_doubling_sources * math.log2(max(independent, 1))
-    if generic_events:
-        source_effect = 0.0
-        reasons.append(Reason("generic", f"this sentence recurs in {generic_events} different events: "
-                                         "procedure, not evidence; its sources are not counted", 0.0))
-    if len(sources) == 1:
-        reasons.append(Reason("single_source",
-                              f"only {sources[0]} states this"
-                              + (f" ({n_articles} articles)" if n_articles > 1 else ""), 0.0))
-    else:
-        unit_names = sorted(_group_label(group_name(members[g])) for g in asserting_groups)
-        reasons.append(Reason("multi_source",
-                              f"{len(sources)} sources state this, {independent} independently: "
-                              f"{_list(unit_names)}", round(source_effect, 4)))
-        attributed = [i for i in asserting if claims[i].get("attributed_to")]
-        if len(origins) == 1 and len(attributed) == len(asserting):
-            outlets = {str(claims[i]["source"]) for i in asserting}
-            reasons.append(Reason("single_origin",
-                                  f"all {len(outlets)} outlets cite {origins[0]}: one origin", 0.0))
-        for group in copy_groups:
-            reasons.append(Reason("copies",
-                                  f"{len(group)} outlets ran one story ({', '.join(group)}): "
-                                  "counted once", 0.0))
-        top, top_n = per_source.most_common(1)[0]
-        if top_n > 1 and effective < 0.75 * len(sources):
-            reasons.append(Reason("one_source_dominates",
-                                  f"{top} published {top_n} of the {n_articles} articles", 0.0))
-    for u in compared:
-        dissent = "; ".join(f"{_fmt(d.value)} ({d.source})" for d in u.dissent)
-        if u.dissent and u.evolving:
-            steps = " -> ".join(f"{_fmt(e.value)} ({(e.first_seen or '?')[:10]})" for e in u.evolution)
-            reasons.append(Reason(
-                "evolving_numbers",
-                f"{u.unit}: the figure changed over time, earlier reports are not counted as "
-                f"conflict: {steps}", 0.0))
-        elif u.dissent:
-            effect = -conflict_penalty * (1.0 - u.agreement) if u.agreement == agreement else 0.0
-            reasons.append(Reason(
-                "conflicting_numbers",
-                f"{u.unit}: {u.agreement:.0%} of {u.n_sources} sources (by reliability) agree on "
-                f"{_fmt(u.consensus)}; dissent: {dissent}", round(effect, 4)))
-        else:
-            reasons.append(Reason(
-                "numbers_agree",
-                f"{u.unit}: all {u.n_sources} sources agree on {_fmt(u.consensus)} "
-                f"({_fmt(u.low)}–{_fmt(u.high)})", 0.0))
-
-    reliability_effect = 0.0
-    prior_reliability = params.prior_reliability
-    if reliability is not None and params.per_reliability_logit and not generic_events:
-        prior = _logit(prior_reliability)
-        shifts = [_logit(reliability.get(s, prior_reliability)) - prior for s in sources]
-        reliability_effect = params.per_reliability_logit * float(np.mean(shifts))
-        if abs(reliability_effect) >= 0.005:
-            detail = ", ".join(f"{s} {reliability.get(s, prior_reliability):.2f}" for s in sources[:6])
-            reasons.append(Reason("source_reliability",
-                                  f"how often these sources' figures agreed with other sources' on "
-                                  f"other claims: {detail}",
-                                  round(reliability_effect, 4)))
-
-    denial_effect = 0.0
-    if denying_groups:
-        d = len(denying_groups)
-        denial_effect = -params.denial_penalty * d / (d + independent)
-        who = "; ".join(sorted({f"{c['source']} ({c['attributed_to']})" if c.get("attributed_to")
-                                else str(c["source"]) for g in denying_groups for c in members[g]}))
-        reasons.append(Reason("contested", f"denied by {d} independent source(s): {who}",
-                              round(denial_effect, 4)))
-    hedged = sum(1 for i in asserting if stance_of[i] == "hedged")
-    hedge_effect = 0.0
-    if asserting and hedged / len(asserting) >= 0.5:
-        hedge_effect = -params.hedge_penalty * hedged / len(asserting)
-        reasons.append(Reason("hedged", f"{hedged} of {len(asserting)} claims are hedged "
-                                        "(reportedly, may, suspect...)", round(hedge_effect, 4)))
-
-    z = (intercept + source_effect - conflict_penalty * (1.0 - agreement) + reliability_effect
-         + denial_effect + hedge_effect)
     times = sorted(str(c["published_at"]) for c in claims if c.get("published_at"))
+    compared = [u for u in units if u.n_sources >= 2]
     return ClusterScore(
-        cluster_id=cluster_id,
+        cluster_id=cluster.cluster_id,
         claim_ids=tuple(sorted(str(c["claim_id"]) for c in claims)),
-        representative=representative,
+        representative=cluster.representative,
         n_claims=len(claims),
-        n_articles=n_articles,
-        n_sources=len(sources),
-        sources=sources,
-        effective_sources=round(effective, 6),
+        n_articles=sum(per_source.values()),
+        n_sources=len(per_source),
+        sources=tuple(sorted(per_source)),
+        effective_sources=round(effective_source_count(per_source), 6),
         quantities=tuple(units),
-        numeric_agreement=agreement,
-        confidence=round(logistic(z), 6),
+        numeric_agreement=min((u.agreement for u in compared if not u.evolving), default=1.0),
+        confidence=round(float(context.model.calibrate(np.array([z]))[0]), 6),
         reasons=tuple(reasons),
         first_seen=times[0] if times else None,
         last_seen=times[-1] if times else None,
         independent_sources=independent,
-        origins=origins,
-        copy_groups=copy_groups,
+        origins=tuple(sorted({str(claims[i]["attributed_to"]) for i in asserting
+                              if claims[i].get("attributed_to")})),
+        copy_groups=_copy_groups(claims, asserting),
         stance={st: stance_of.count(st) for st in STANCES},
-        linked_denials=tuple(sorted(str(d["claim_id"]) for d in linked_denials)),
-        event_id=event_id,
-        generic=bool(generic_events),
-        generic_events=int(generic_events),
+        linked_denials=tuple(sorted(str(d["claim_id"]) for d in cluster.linked_denials)),
+        event_id=cluster.event_id,
+        generic=bool(cluster.generic_events),
+        generic_events=int(cluster.generic_events),
+        extra={"features": {k: round(v, 6) for k, v in every.items()},
+               "headline_unit": evidence.figure.unit if evidence.figure is not None else None},
     )
+
+
+def _copy_groups(claims: Sequence[Mapping[str, Any]], asserting: Sequence[int]) -> tuple[tuple[str, ...], ...]:
+    copies: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for i in asserting:
+        if claims[i].get("copy_kind") and claims[i]["copy_kind"] != "source":
+            copies[(str(claims[i]["copy_kind"]), str(claims[i]["copy_name"]))].add(str(claims[i]["source"]))
+    return tuple(sorted(tuple(sorted(v)) for v in copies.values() if len(v) > 1))
+
+
+def _reasons(cluster: ClusterInput, evidence: Evidence, units: Sequence[UnitConsensus],
+             per_source: Counter[str], everyone: list[Mapping[str, Any]], group_of: list[int],
+             n_asserting: int, effect: dict[str, float], context: ScoringContext) -> list[Reason]:
+    reasons = _source_reasons(cluster, evidence, per_source, everyone, group_of, n_asserting,
+                              effect.get("sources", 0.0))
+    reasons += _figure_reasons(evidence, units, effect.get("figures", 0.0))
+    if effect.get("position") and evidence.figure is not None:
+        f = evidence.figure
+        reasons.append(Reason("position", f"{f.unit}: the figure is first stated in sentence "
+                                          f"{f.first_sentence + 1} of a report; {f.lead_share:.0%} of its "
+                                          "statements are in a report's first two sentences",
+                              round(effect["position"], 4)))
+    if effect.get("event"):
+        reasons.append(Reason("event", f"{evidence.event_groups} independent reports cover this event",
+                              round(effect["event"], 4)))
+    if effect.get("source_reliability"):
+        sources = sorted(per_source)
+        rel = cluster.reliability or {}
+        detail = ", ".join(f"{s} {rel.get(s, context.prior_reliability):.2f}" for s in sources[:6])
+        reasons.append(Reason("source_reliability", "how often these sources' figures agreed with other "
+                                                    f"sources' on other claims: {detail}",
+                              round(effect["source_reliability"], 4)))
+    if evidence.denying_groups:
+        who = "; ".join(sorted({f"{c['source']} ({c['attributed_to']})" if c.get("attributed_to")
+                                else str(c["source"]) for g, c in zip(group_of, everyone, strict=True)
+                                if g not in set(group_of[:n_asserting])}))
+        reasons.append(Reason("contested", f"denied by {evidence.denying_groups} independent source(s): {who}",
+                              round(effect.get("contested", 0.0), 4)))
+    if evidence.hedged_share >= 0.5:
+        hedged = round(evidence.hedged_share * n_asserting)
+        reasons.append(Reason("hedged", f"{hedged} of {n_asserting} claims are hedged "
+                                        "(reportedly, may, suspect...)", round(effect.get("hedged", 0.0), 4)))
+    return reasons
+
+
+def _source_reasons(cluster: ClusterInput, evidence: Evidence, per_source: Counter[str],
+                    everyone: list[Mapping[str, Any]], group_of: list[int], n_asserting: int,
+                    effect: float) -> list[Reason]:
+    reasons: list[Reason] = []
+    sources = sorted(per_source)
+    n_articles = sum(per_source.values())
+    if cluster.generic_events:
+        reasons.append(Reason("generic", f"this sentence recurs in {cluster.generic_events} different events: "
+                                         "procedure, not evidence; its sources are not counted",
+                              round(effect, 4)))
+        effect = 0.0
+    if len(sources) == 1:
+        reasons.append(Reason("single_source", f"only {sources[0]} states this"
+                              + (f" ({n_articles} articles)" if n_articles > 1 else ""), round(effect, 4)))
+        return reasons
+    members: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    for g, c in zip(group_of, everyone, strict=True):
+        members[g].append(c)
+    mine = sorted(set(group_of[:n_asserting]))
+    unit_names = sorted(_group_label(group_name(members[g])) for g in mine)
+    reasons.append(Reason("multi_source", f"{len(sources)} sources state this, {evidence.independent_sources} "
+                                          f"independently: {_list(unit_names)}", round(effect, 4)))
+    asserting = everyone[:n_asserting]
+    origins = {str(c["attributed_to"]) for c in asserting if c.get("attributed_to")}
+    if len(origins) == 1 and all(c.get("attributed_to") for c in asserting):
+        outlets = {str(c["source"]) for c in asserting}
+        reasons.append(Reason("single_origin", f"all {len(outlets)} outlets cite {next(iter(origins))}: "
+                                               "one origin", 0.0))
+    for group in _copy_groups(asserting, range(len(asserting))):
+        reasons.append(Reason("copies", f"{len(group)} outlets ran one story ({', '.join(group)}): "
+                                        "counted once", 0.0))
+    top, top_n = per_source.most_common(1)[0]
+    if top_n > 1 and effective_source_count(per_source) < 0.75 * len(sources):
+        reasons.append(Reason("one_source_dominates", f"{top} published {top_n} of the {n_articles} articles",
+                              0.0))
+    return reasons
+
+
+def _figure_reasons(evidence: Evidence, units: Sequence[UnitConsensus], effect: float) -> list[Reason]:
+    """One reason per compared unit; the model's figure effect goes on the headline unit's."""
+    head = evidence.figure.unit if evidence.figure is not None else None
+    reasons: list[Reason] = []
+    for u in units:
+        mine = round(effect, 4) if u.unit == head else 0.0
+        if u.n_sources < 2:
+            if u.unit == head:
+                reasons.append(Reason("single_figure", f"{u.unit}: {_fmt(u.consensus)}, stated by one source",
+                                      mine))
+            continue
+        dissent = "; ".join(f"{_fmt(d.value)} ({d.source})" for d in u.dissent)
+        if u.dissent and u.evolving:
+            steps = " -> ".join(f"{_fmt(e.value)} ({(e.first_seen or '?')[:10]})" for e in u.evolution)
+            reasons.append(Reason("evolving_numbers", f"{u.unit}: the figure changed over time, earlier "
+                                                      f"reports are not counted as conflict: {steps}", mine))
+        elif u.dissent:
+            reasons.append(Reason("conflicting_numbers", f"{u.unit}: {u.agreement:.0%} of {u.n_sources} sources "
+                                                         f"(by reliability) agree on {_fmt(u.consensus)}; "
+                                                         f"dissent: {dissent}", mine))
+        else:
+            reasons.append(Reason("numbers_agree", f"{u.unit}: all {u.n_sources} sources agree on "
+                                                   f"{_fmt(u.consensus)} ({_fmt(u.low)}–{_fmt(u.high)})", mine))
+    return reasons
 
 
 def _group_label(key: tuple[str, str]) -> str:
@@ -515,7 +569,7 @@ MIN_WEIGHT, MAX_WEIGHT = 0.05, 4.0
 
 # ------------------------------------------------------------------ every cluster
 
-CLAIM_FIELDS = ("claim_id", "article_id", "source", "text", "attributed_to", "copy_kind",
+CLAIM_FIELDS = ("claim_id", "article_id", "source", "sent_idx", "text", "attributed_to", "copy_kind",
                 "copy_name", "evidence_kind", "evidence_name", "stance", "event_id", "generic_events")
 
 
@@ -528,7 +582,7 @@ def _majority_generic(members: Sequence[Mapping[str, Any]]) -> int:
 
 def score_clusters(claims: pd.DataFrame, quantities: pd.DataFrame, embeddings: np.ndarray,
                    published: Mapping[str, Any], truth: Any, denials: Mapping[int, Sequence[Mapping[str, Any]]],
-                   params: ScoringParameters) -> list[ClusterScore]:
+                   cfg: Any) -> list[ClusterScore]:
     """Score every cluster of ``claims`` (by ``cluster_id``), most confident first.
 
     ``published`` maps article ids to publication times; ``truth`` is the fitted
@@ -556,6 +610,8 @@ def score_clusters(claims: pd.DataFrame, quantities: pd.DataFrame, embeddings: n
         by_cluster[label].append(row)
     q_by_claim = quantities_by_claim(quantities)
     medoids = medoid_indices(embeddings, labels)
+    context = ScoringContext.from_config(cfg, weights=truth.weights_)
+    event_groups = event_group_counts(records)
     scores = []
     for label in sorted(by_cluster):
         rows = by_cluster[label]
@@ -564,14 +620,13 @@ def score_clusters(claims: pd.DataFrame, quantities: pd.DataFrame, embeddings: n
               for m in members for q in q_by_claim.get(m["claim_id"], [])]
         here = {str(label)}
         reliability = {m["source"]: (truth.reliability_without(m["source"], here)
-                                     if m["source"] in compared_sources else params.prior_reliability)
+                                     if m["source"] in compared_sources else context.prior_reliability)
                        for m in members}
-        score = score_cluster(
-            cluster_id=label, claims=members, quantities=qs,
-            representative=records[medoids[label]]["text"], params=params,
-            weights=truth.weights_, reliability=reliability,
-            linked_denials=denials.get(label, []), event_id=int(members[0]["event_id"]),
-            generic_events=_majority_generic(members))
+        score = score_cluster(ClusterInput(
+            cluster_id=label, claims=members, quantities=qs, representative=records[medoids[label]]["text"],
+            reliability=reliability, linked_denials=denials.get(label, []),
+            event_id=int(members[0]["event_id"]), generic_events=_majority_generic(members),
+            event_groups=event_groups.get(int(members[0]["event_id"]), 1)), context)
         dissenting = {c for q in score.quantities for d in q.dissent for c in d.claim_ids}
         if records[medoids[label]]["claim_id"] in dissenting:
             # never headline a cluster with the figure its sources reject

@@ -173,7 +173,7 @@ def source_table(articles: pd.DataFrame, claims: pd.DataFrame, scores: Sequence[
             "n_corroborated_claims": corroborated[source],
             "n_numeric_compared": int(learned.loc[source, "n_compared"]) if known else 0,
             "n_numeric_agree": float(learned.loc[source, "n_agree"]) if known else 0.0,
-            "reliability": float(learned.loc[source, "reliability"]) if known else truth.prior_mean,
+            "reliability": float(learned.loc[source, "reliability"]) if known else truth.prior_mean_,
         })
     frame = pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
     return frame.sort_values(["reliability", "source"], ascending=[False, True],

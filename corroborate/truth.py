@@ -47,6 +47,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
 
 from .errors import ConfigError
 from .score import MAX_WEIGHT, MIN_WEIGHT, UnitConsensus, logistic, numeric_consensus
@@ -103,15 +104,17 @@ class ItemResult:
     numeric: UnitConsensus | None = None
 
 
-class TruthDiscovery:
+class TruthDiscovery(BaseEstimator):  # type: ignore[misc]
     """Learn item consensus and source reliability from long-format observations.
 
-    sklearn style: ``__init__`` stores parameters, ``fit`` computes, learned
-    attributes end in ``_``.
+    A scikit-learn estimator: ``__init__`` stores parameters (``get_params``,
+    ``set_params`` and ``clone`` work), ``fit`` computes, learned attributes end
+    in ``_``; a refit forgets everything the previous fit learned.
 
     Parameters
     ----------
     prior_mean, prior_strength : Beta prior on reliability (mean, pseudo-count).
+        Every parameter left at ``None`` takes the model file's value.
     rel_tolerance : relative widening of each stated interval before comparing
         (rounding: 10,000 vs 10,200 agree at 0.05).
     abs_tolerance : absolute widening, for quantities near zero: one number, or
@@ -138,9 +141,9 @@ class TruthDiscovery:
     n_iter_ : iterations run
     """
 
-    def __init__(self, *, prior_mean: float = 0.7, prior_strength: float = 4.0,
-                 rel_tolerance: float = 0.05, abs_tolerance: float | Mapping[str, float] = 0.0,
-                 intercept: float = -1.0, duplicates: Literal["first", "median"] = "first",
+    def __init__(self, *, prior_mean: float | None = None, prior_strength: float | None = None,
+                 rel_tolerance: float | None = None, abs_tolerance: float | Mapping[str, float] = 0.0,
+                 intercept: float | None = None, duplicates: Literal["first", "median"] = "first",
                  consensus: Literal["support", "median"] = "median",
                  reliability_by: Literal["source", "source_unit"] = "source_unit",
                  max_iter: int = 50, tol: float = 1e-6) -> None:
@@ -156,14 +159,29 @@ class TruthDiscovery:
         self.tol = tol
 
     # ------------------------------------------------------------------ checks
+    def _resolve(self) -> None:
+        """Parameters left at ``None`` take the model file's values (the one place defaults live):
+        ``[reliability] prior_mean, prior_strength``, ``[quantities] agreement_rel_tolerance``,
+        ``[truth] intercept``."""
+        from .config import Config
+
+        cfg = Config.default()
+        self.prior_mean_ = float(cfg.reliability_prior_mean if self.prior_mean is None else self.prior_mean)
+        self.prior_strength_ = float(cfg.reliability_prior_strength if self.prior_strength is None
+                                     else self.prior_strength)
+        self.rel_tolerance_ = float(cfg.agreement_rel_tolerance if self.rel_tolerance is None
+                                    else self.rel_tolerance)
+        self.intercept_ = float(cfg.truth_intercept if self.intercept is None else self.intercept)
+
     def _validate(self) -> None:
-        if not 0.0 < self.prior_mean < 1.0:
-            raise ConfigError(f"TruthDiscovery: prior_mean must be in (0, 1); got {self.prior_mean!r}")
-        if self.prior_strength < 0:
-            raise ConfigError(f"TruthDiscovery: prior_strength must be >= 0; got {self.prior_strength!r}")
+        self._resolve()
+        if not 0.0 < self.prior_mean_ < 1.0:
+            raise ConfigError(f"TruthDiscovery: prior_mean must be in (0, 1); got {self.prior_mean_!r}")
+        if self.prior_strength_ < 0:
+            raise ConfigError(f"TruthDiscovery: prior_strength must be >= 0; got {self.prior_strength_!r}")
         abs_values = (self.abs_tolerance.values() if isinstance(self.abs_tolerance, Mapping)
                       else [self.abs_tolerance])
-        if self.rel_tolerance < 0 or any(v < 0 for v in abs_values):
+        if self.rel_tolerance_ < 0 or any(v < 0 for v in abs_values):
             raise ConfigError("TruthDiscovery: tolerances must be >= 0")
         if self.reliability_by not in ("source", "source_unit"):
             raise ConfigError("TruthDiscovery: reliability_by must be 'source' or 'source_unit'; "
@@ -293,8 +311,8 @@ class TruthDiscovery:
         high = pd.to_numeric(obs["high"], errors="coerce").to_numpy(float)
         absolute = obs["unit"].map(self._abs_tolerance_of).to_numpy(float)
         with np.errstate(invalid="ignore"):
-            return (low - np.abs(low) * self.rel_tolerance - absolute,
-                    high + np.abs(high) * self.rel_tolerance + absolute)
+            return (low - np.abs(low) * self.rel_tolerance_ - absolute,
+                    high + np.abs(high) * self.rel_tolerance_ + absolute)
 
     def _abs_tolerance_of(self, unit: str | None) -> float:
         if isinstance(self.abs_tolerance, Mapping):
@@ -302,12 +320,10 @@ class TruthDiscovery:
         return float(self.abs_tolerance)
 
     # ------------------------------------------------------------------ fit
-    def fit(self, observations: pd.DataFrame) -> TruthDiscovery:
+    def fit(self, observations: pd.DataFrame, y: Any = None) -> TruthDiscovery:
         self._validate()
-        num, cat, rejected = self._prepare(observations)
-        num = num.assign(numeric=True)
-        cat = cat.assign(numeric=False, low=np.nan, high=np.nan)
-        obs = pd.concat([num, cat], ignore_index=True) if len(cat) else num.reset_index(drop=True)
+        self.__dict__.pop("_support_index", None)          # nothing carries over from a previous fit
+        obs, rejected = self._observations(observations)
         # who is judged: a source, or a source within one unit
         judged = (list(zip(obs["source"], obs["unit"].fillna(""), strict=True))
                   if self.reliability_by == "source_unit" else list(zip(obs["source"], [""] * len(obs),
@@ -315,26 +331,53 @@ class TruthDiscovery:
         sources = sorted(set(judged))
         source_index = {s: i for i, s in enumerate(sources)}
         src = np.array([source_index[x] for x in judged], dtype=int)
+        reliability, n_compared, n_agree, support, compared, n_iter = self._fixed_point(obs, src, len(sources))
+        self._summarise(obs, sources, src, reliability, n_compared, n_agree)
+        self.n_iter_ = n_iter
+        self.rejected_ = rejected
+        # each observation's final support from the other sources (NaN: nobody to compare with)
+        self.observations_ = obs.assign(support=np.where(compared, support, np.nan)
+                                        if len(obs) else np.zeros(0))
+        return self
+
+    def _observations(self, observations: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+        """One frame of numeric and categorical observations, one per item, unit and source."""
+        num, cat, rejected = self._prepare(observations)
+        num = num.assign(numeric=True)
+        cat = cat.assign(numeric=False, low=np.nan, high=np.nan)
+        obs = pd.concat([num, cat], ignore_index=True) if len(cat) else num.reset_index(drop=True)
+        return obs, rejected
+
+    def _fixed_point(self, obs: pd.DataFrame, src: np.ndarray, n_sources: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+        """Reliability and support iterated together: (reliability, n_compared, n_agree,
+        support of each observation, whether it was compared, iterations)."""
         j, k, agree = self._pairs(obs) if len(obs) else (np.zeros(0, int),) * 2 + (np.zeros(0, bool),)
         compared = np.bincount(j, minlength=len(obs)) > 0
-        a = self.prior_mean * self.prior_strength
-        b = (1 - self.prior_mean) * self.prior_strength
-        reliability = np.full(len(sources), self.prior_mean)
-        n_compared = np.bincount(src[compared], minlength=len(sources)).astype(float)
-        n_agree = np.zeros(len(sources))
+        a = self.prior_mean_ * self.prior_strength_
+        b = (1 - self.prior_mean_) * self.prior_strength_
+        reliability = np.full(n_sources, self.prior_mean_)
+        n_compared = np.bincount(src[compared], minlength=n_sources).astype(float)
+        n_agree = np.zeros(n_sources)
+        support = np.zeros(len(obs))
         n_iter = 0
         for n_iter in range(1, self.max_iter + 1):  # noqa: B007
             w = self._weights(reliability)[src[k]]
             # support of observation j: weighted share of the other sources that agree with it
             support = (np.bincount(j, weights=w * agree, minlength=len(obs))
                        / np.maximum(np.bincount(j, weights=w, minlength=len(obs)), 1e-12))
-            n_agree = np.bincount(src[compared], weights=support[compared], minlength=len(sources))
+            n_agree = np.bincount(src[compared], weights=support[compared], minlength=n_sources)
             new = (a + n_agree) / np.maximum(a + b + n_compared, 1e-12)
-            new = np.where(n_compared + a + b > 0, new, self.prior_mean)
-            delta = float(np.max(np.abs(new - reliability))) if len(sources) else 0.0
+            new = np.where(n_compared + a + b > 0, new, self.prior_mean_)
+            delta = float(np.max(np.abs(new - reliability))) if n_sources else 0.0
             reliability = new
             if delta < self.tol:
                 break
+        return reliability, n_compared, n_agree, support, compared, n_iter
+
+    def _summarise(self, obs: pd.DataFrame, sources: list[tuple[str, str]], src: np.ndarray,
+                   reliability: np.ndarray, n_compared: np.ndarray, n_agree: np.ndarray) -> None:
+        """``sources_``, ``reliability_``, ``weights_``, ``results_`` and ``items_``."""
         w = self._weights(reliability)
         weights = dict(zip(sources, w.tolist(), strict=True))        # (source, unit or "")
         n_items = np.bincount(src, minlength=len(sources))
@@ -344,13 +387,13 @@ class TruthDiscovery:
             "n_compared": n_compared.astype(int), "n_agree": n_agree,
         })
         if self.reliability_by == "source":
-            self.sources_ = self.sources_.drop(columns="unit").sort_values(["reliability", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
+            self.sources_ = (self.sources_.drop(columns="unit")
+                             .sort_values(["reliability", "source"], ascending=[False, True], kind="stable")
+                             .reset_index(drop=True))
         per_source = self.reliability_by == "source"
         self.reliability_ = {(s if per_source else (s, u)): r
                              for (s, u), r in zip(sources, reliability.tolist(), strict=True)}
         self.weights_ = {(s if per_source else (s, u)): x for (s, u), x in weights.items()}
-        self.n_iter_ = n_iter
-        self.rejected_ = rejected
         results = (self._summarise_numeric(obs[obs["numeric"]], weights)
                    + self._summarise_categorical(obs[~obs["numeric"]], weights))
         self.results_ = {(r.item, r.unit): r for r in results}
@@ -361,10 +404,6 @@ class TruthDiscovery:
             "dissent": "; ".join(f"{v} ({s})" for s, v in r.dissent),
         } for r in results], columns=["item", "unit", "kind", "consensus", "low", "high", "n_sources",
                                      "agreement", "confidence", "dissent"])
-        # each observation's final support from the other sources (NaN: nobody to compare with)
-        self.observations_ = obs.assign(support=np.where(compared, support, np.nan)
-                                        if len(obs) else np.zeros(0))
-        return self
 
     def reliability_without(self, source: str, items: set[str]) -> float:
         """The reliability of ``source`` learned from every item except ``items``.
@@ -390,10 +429,10 @@ class TruthDiscovery:
         for item in items:
             a_i, n_i = per_item.get((source, item), (0.0, 0))
             agree, n = agree - a_i, n - n_i
-        a = self.prior_mean * self.prior_strength
-        b = (1 - self.prior_mean) * self.prior_strength
+        a = self.prior_mean_ * self.prior_strength_
+        b = (1 - self.prior_mean_) * self.prior_strength_
         if a + b + n <= 0:
-            return self.prior_mean
+            return self.prior_mean_
         return float((a + agree) / (a + b + n))
 
     def _unit_weights(self, weights: dict[tuple[str, str], float], unit: str) -> dict[str, float]:
@@ -402,7 +441,7 @@ class TruthDiscovery:
         return {s: w for (s, u), w in weights.items() if u == wanted}
 
     def _confidence(self, agreeing: list[str], dissenting: list[str], weights: dict[str, float]) -> float:
-        z = self.intercept + sum(weights[s] for s in agreeing) - sum(weights[s] for s in dissenting)
+        z = self.intercept_ + sum(weights[s] for s in agreeing) - sum(weights[s] for s in dissenting)
         return logistic(z)
 
     def _summarise_numeric(self, num: pd.DataFrame,
@@ -422,7 +461,7 @@ class TruthDiscovery:
                   for s, v, lo, hi, c, t in zip(group["source"], group["value"], group["low"],
                                                 group["high"], group["claim_ids"],
                                                 group["published_at"], strict=True)]
-            (unit,) = numeric_consensus(qs, tolerance=self.rel_tolerance, weights=weights,
+            (unit,) = numeric_consensus(qs, tolerance=self.rel_tolerance_, weights=weights,
                                         abs_tolerance=self._abs_tolerance_of(key[1] or None),
                                         estimator=self.consensus)
             dissenting = [d.source for d in unit.dissent]

@@ -1,22 +1,52 @@
 from __future__ import annotations
 
-import tomllib
+import dataclasses
+import json
 from pathlib import Path
 
 import pytest
 
 from corroborate import Config, ConfigError
-from corroborate.config import DEFAULT_SCORING_FILE, models_dir
+from corroborate.config import DEFAULT_MODEL_FILE, models_dir
 
 
-def test_defaults_come_from_the_versioned_models_file() -> None:
-    doc = tomllib.loads((models_dir() / DEFAULT_SCORING_FILE).read_text())
+def test_defaults_come_from_the_versioned_model_file() -> None:
+    doc = json.loads((models_dir() / DEFAULT_MODEL_FILE).read_text())
     cfg = Config.default()
-    assert cfg.scoring_version == doc["version"] == "scoring-v2"
-    assert cfg.distance_threshold == doc["cluster"]["distance_threshold"]
-    assert cfg.intercept == doc["confidence"]["intercept"]
-    assert dict(cfg.event_weights) == doc["events"]["weights"]
-    assert cfg.event_distance_threshold == doc["events"]["distance_threshold"]
+    assert cfg.scoring_version == doc["version"]
+    assert cfg.distance_threshold == doc["settings"]["cluster"]["distance_threshold"]
+    assert dict(cfg.event_weights) == doc["settings"]["events"]["weights"]
+    assert cfg.event_distance_threshold == doc["settings"]["events"]["distance_threshold"]
+    assert cfg.confidence_model.to_dict() == doc["confidence"]
+
+
+def test_config_has_no_defaults_of_its_own() -> None:
+    # one place for every value: the model file
+    assert all(f.default is dataclasses.MISSING for f in dataclasses.fields(Config) if f.name != "trained_on")
+    with pytest.raises(TypeError):
+        Config()  # type: ignore[call-arg]
+
+
+def test_a_model_file_round_trips(tmp_path: Path) -> None:
+    doc = json.loads((models_dir() / DEFAULT_MODEL_FILE).read_text())
+    cfg = Config.default()
+    assert cfg.settings_sections() == {k: v for k, v in doc["settings"].items()}
+    doc["settings"]["cluster"]["distance_threshold"] = 0.21
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(doc))
+    assert Config.from_model_file(path).distance_threshold == 0.21
+
+
+@pytest.mark.parametrize("content,message", [
+    ("{", "line 1: invalid JSON"),
+    ('{"format": "other"}', "not a corroborate model file"),
+    ('{"format": "corroborate-model/1", "version": "x", "settings": {}}', "lacks 'confidence'"),
+])
+def test_bad_model_file_is_explained(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(ConfigError, match=message):
+        Config.from_model_file(path)
 
 
 def test_event_weights_must_name_every_feature(tmp_path: Path) -> None:
@@ -31,7 +61,7 @@ def test_user_toml_overrides_defaults(tmp_path: Path) -> None:
     path.write_text("[cluster]\ndistance_threshold = 0.3\n[embedding]\nbatch_size = 8\n")
     cfg = Config.from_toml(path)
     assert cfg.distance_threshold == 0.3 and cfg.batch_size == 8
-    assert cfg.intercept == Config.default().intercept
+    assert cfg.event_weights == Config.default().event_weights
 
 
 @pytest.mark.parametrize("content,message", [

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corroborate import Corroborator, write_outputs
+from corroborate import Config, Corroborator, write_outputs
 from corroborate.cli import EXIT_OK, main
 
 from .conftest import EXAMPLE
@@ -22,7 +22,7 @@ TEN_K = re.compile(r"\b(?:10,000|ten thousand)\b", re.IGNORECASE)
 @pytest.fixture(scope="module")
 def example_fit(real_embedder, tmp_path_factory):  # type: ignore[no-untyped-def]
     cache = tmp_path_factory.mktemp("cache")
-    return Corroborator(embedder=real_embedder, cache_dir=cache).fit(EXAMPLE)
+    return Corroborator(embedder=real_embedder, config=Config.default().replace(cache_dir=str(cache))).fit(EXAMPLE)
 
 
 def _cluster_of(est: Corroborator, pattern: re.Pattern[str]) -> int:
@@ -108,8 +108,7 @@ def test_furniture_never_reaches_the_claims(example_fit: Corroborator) -> None:
 def test_outputs_are_byte_identical_across_runs(example_fit: Corroborator, real_embedder,  # type: ignore[no-untyped-def]
                                                 tmp_path: Path, example_dir: Path) -> None:
     # the second fit reads every vector from the cache the first one wrote
-    again = Corroborator(embedder=real_embedder,
-                         cache_dir=example_fit.config_.cache_dir).fit(example_dir)
+    again = Corroborator(embedder=real_embedder, config=example_fit.config_).fit(example_dir)
     assert again.embedding_stats_["encoded"] == 0
     a, b = write_outputs(example_fit.report(), tmp_path / "a"), write_outputs(again.report(), tmp_path / "b")
     for name in a:

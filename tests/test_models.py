@@ -28,6 +28,6 @@ def test_card_identity_matches_the_cache_key() -> None:
     assert identity and model_fingerprint(resolve_model_path("default")).startswith(identity.group(1))
 
 
-@pytest.mark.parametrize("name", ["scoring-v2.toml", "all-MiniLM-L6-v2.md", "README.md"])
+@pytest.mark.parametrize("name", ["default.json", "default.md", "all-MiniLM-L6-v2.md", "README.md"])
 def test_models_folder_is_complete(name: str) -> None:
     assert (models_dir() / name).is_file()

@@ -23,7 +23,8 @@ ARTICLES = pd.DataFrame([
 
 
 def _fit(frame: pd.DataFrame = ARTICLES, **kw: object) -> Corroborator:
-    return Corroborator(embedder=FakeEmbedder(), distance_threshold=0.35, **kw).fit(frame)  # type: ignore[arg-type]
+    kw.setdefault("config", Config.default().replace(distance_threshold=0.35))
+    return Corroborator(embedder=FakeEmbedder(), **kw).fit(frame)  # type: ignore[arg-type]
 
 
 def test_fit_sets_learned_attributes() -> None:
@@ -44,9 +45,14 @@ def test_unfitted_report_raises() -> None:
         Corroborator().report()
 
 
-def test_init_only_stores_arguments() -> None:
-    est = Corroborator(distance_threshold=-5)          # invalid, but only checked in fit
-    assert est.distance_threshold == -5
+def test_it_is_a_scikit_learn_estimator() -> None:
+    from sklearn.base import clone
+
+    est = Corroborator(clusterer=AgglomerativeClustering(distance_threshold=0.3, n_clusters=None))
+    assert est.get_params(deep=False)["config"] is None          # __init__ only stores
+    copy = clone(est).set_params(clusterer__distance_threshold=0.5, show_progress=True)
+    assert copy.get_params()["clusterer__distance_threshold"] == 0.5 and copy.show_progress
+    assert est.get_params()["clusterer__distance_threshold"] == 0.3     # the original is untouched
 
 
 def test_same_input_same_bytes_whatever_the_order(tmp_path: Path) -> None:
@@ -84,9 +90,9 @@ def test_rejected_records_reach_the_outputs(tmp_path: Path) -> None:
 
 def test_cache_is_used_on_the_second_fit(tmp_path: Path) -> None:
     inner = FakeEmbedder()
-    Corroborator(embedder=inner, cache_dir=tmp_path).fit(ARTICLES)
+    Corroborator(embedder=inner, config=Config.default().replace(cache_dir=str(tmp_path))).fit(ARTICLES)
     calls = inner.calls
-    est = Corroborator(embedder=inner, cache_dir=tmp_path).fit(ARTICLES)
+    est = Corroborator(embedder=inner, config=Config.default().replace(cache_dir=str(tmp_path))).fit(ARTICLES)
     assert inner.calls == calls and est.embedding_stats_["encoded"] == 0
 
 

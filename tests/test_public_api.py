@@ -3,9 +3,9 @@
 import corroborate
 
 EXPECTED = [
-    "CachedEmbedder", "ClaimClusterer", "ClusterScore", "Config", "ConfigError", "CorroborateError",
+    "CachedEmbedder", "ClaimClusterer", "ClusterInput", "ClusterScore", "ConfidenceModel", "Config", "ConfigError", "CorroborateError",
     "Corroborator", "Embedder", "EmbeddingCache", "InputError", "ModelError", "NotFittedError",
-    "Quantity", "RecordError", "Report", "SentenceTransformerEmbedder", "effective_source_count",
+    "Quantity", "RecordError", "Report", "ScoringContext", "SentenceTransformerEmbedder", "TruthDiscovery", "effective_source_count",
     "extract_claims", "extract_quantities", "parse_quantities", "read_articles", "render_markdown",
     "render_table", "score_cluster", "split_sentences", "write_outputs",
 ]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from corroborate import Corroborator, render_markdown, render_table, write_outputs
+from corroborate import Config, Corroborator, render_markdown, render_table, write_outputs
 from corroborate.report import OUTPUT_FILES
 from corroborate.report.markdown import md_escape
 
@@ -16,7 +16,8 @@ HOSTILE = "About 10,000 troops were <script>alert(1)</script> sent | *really* [h
 
 def _report():  # type: ignore[no-untyped-def]
     frame = pd.DataFrame([{"source": "a<b>", "text": HOSTILE}, {"source": "c", "text": HOSTILE + " Yes."}])
-    return Corroborator(embedder=FakeEmbedder(), distance_threshold=0.3).fit(frame).report()
+    return Corroborator(embedder=FakeEmbedder(),
+                        config=Config.default().replace(distance_threshold=0.3)).fit(frame).report()
 
 
 def test_untrusted_text_cannot_inject_markup() -> None:
@@ -45,7 +46,8 @@ def test_outputs_and_fields(tmp_path: Path) -> None:
     assert set(claim["quantities"][0]) >= {"unit", "value", "low", "high", "implicit"} if claim["quantities"] \
         else True
     run = json.loads(paths["run.json"].read_text())
-    assert run["settings"]["scoring_version"] == "scoring-v2" and run["summary"]["n_claims"] == 2
+    assert run["settings"]["scoring_version"] == Config.default().scoring_version
+    assert run["settings"]["confidence_model"]["features"] and run["summary"]["n_claims"] == 2
     assert set(run["settings"]["event_weights"]) >= {"body", "log_closest_days"}
 
 

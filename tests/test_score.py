@@ -4,16 +4,31 @@ import math
 
 import pytest
 
+from corroborate.confidence import ConfidenceModel
 from corroborate.score import (
-    ScoringParameters,
+    ClusterInput,
+    ScoringContext,
     effective_source_count,
     numeric_consensus,
     score_cluster,
     weighted_median,
 )
 
-PARAMS = {"params": ScoringParameters(intercept=-1.0, per_doubling_sources=0.9, conflict_penalty=2.0,
-                                      agreement_rel_tolerance=0.05)}
+# a hand-set model, so that the arithmetic can be checked: z = -1 + 0.9 log2(independent) + ...
+MODEL = ConfidenceModel(features=("log_independent", "has_figure", "agreement", "dissent", "denied", "hedged"),
+                        mean=(0.0,) * 6, scale=(1.0,) * 6, coef=(0.9, 0.0, 1.0, -1.5, -2.0, -0.5),
+                        intercept=-1.0)
+CONTEXT = ScoringContext(model=MODEL, tolerance=0.05)
+
+
+def _score(claims: list[dict[str, object]], quantities: list[dict[str, object]], **kw: object):  # type: ignore[no-untyped-def]
+    # each figure is stated by its source's claim
+    first = {}
+    for c in claims:
+        first.setdefault(c["source"], c["claim_id"])
+    quantities = [{**q, "claim_id": first.get(q["source"], q["claim_id"])} for q in quantities]
+    return score_cluster(ClusterInput(cluster_id=0, claims=claims, quantities=quantities, representative="x",
+                                      **kw), CONTEXT)  # type: ignore[arg-type]
 
 
 def _claims(sources: list[str]) -> list[dict[str, object]]:
@@ -41,17 +56,15 @@ def test_weighted_median_is_a_stated_value() -> None:
 
 
 def test_one_source_repeating_itself_stays_low() -> None:
-    once = score_cluster(cluster_id=0, claims=_claims(["a"]), quantities=[], representative="x", **PARAMS)
-    tenfold = score_cluster(cluster_id=0, claims=_claims(["a"] * 10), quantities=[], representative="x",
-                            **PARAMS)
+    once = _score(_claims(["a"]), [])
+    tenfold = _score(_claims(["a"] * 10), [])
     assert once.confidence == tenfold.confidence < 0.3
     assert tenfold.reasons[0].code == "single_source"
     assert "10 articles" in tenfold.reasons[0].detail
 
 
 def test_confidence_rises_with_independent_sources() -> None:
-    conf = [score_cluster(cluster_id=0, claims=_claims([f"s{i}" for i in range(k)]), quantities=[],
-                          representative="x", **PARAMS).confidence for k in (1, 2, 4, 8)]
+    conf = [_score(_claims([f"s{i}" for i in range(k)]), []).confidence for k in (1, 2, 4, 8)]
     assert conf == sorted(conf) and conf[0] < 0.3 < 0.8 < conf[-1]
     assert conf[1] == pytest.approx(1 / (1 + math.exp(-(-1.0 + 0.9))))
 
@@ -65,8 +78,8 @@ def test_hedged_numbers_that_overlap_agree() -> None:
 def test_outlier_is_named_and_lowers_confidence() -> None:
     qs = [_q("a", 10000, 9000, 11000), _q("b", 10000), _q("c", 10000), _q("d", 40000)]
     claims = _claims(["a", "b", "c", "d"])
-    agreeing = score_cluster(cluster_id=0, claims=claims, quantities=qs[:3], representative="x", **PARAMS)
-    conflicting = score_cluster(cluster_id=0, claims=claims, quantities=qs, representative="x", **PARAMS)
+    agreeing = _score(claims, qs[:3])
+    conflicting = _score(claims, qs)
     (unit,) = conflicting.quantities
     assert [d.source for d in unit.dissent] == ["d"] and unit.agreement == 0.75
     assert conflicting.confidence < agreeing.confidence
@@ -89,9 +102,8 @@ def test_unbounded_intervals_are_handled() -> None:
 
 def test_reasons_effects_add_up_to_the_log_odds() -> None:
     qs = [_q("a", 10000), _q("b", 10000), _q("c", 40000)]
-    s = score_cluster(cluster_id=0, claims=_claims(["a", "b", "c"]), quantities=qs, representative="x",
-                      **PARAMS)
-    z = PARAMS["params"].intercept + sum(r.effect for r in s.reasons)
+    s = _score(_claims(["a", "b", "c"]), qs)
+    z = MODEL.baseline + sum(r.effect for r in s.reasons)
     assert s.confidence == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-4)
 
 
@@ -112,21 +124,20 @@ def test_an_earlier_smaller_figure_is_evolution_not_conflict() -> None:
     qs = [_dated("early", 3000, "2024-10-23"),
           _dated("a", 10000, "2024-10-28", 9000, 11000), _dated("b", 10000, "2024-10-28"),
           _dated("c", 10000, "2024-10-29")]
-    s = score_cluster(cluster_id=0, claims=_claims(["early", "a", "b", "c"]), quantities=qs,
-                      representative="x", **PARAMS)
+    s = _score(_claims(["early", "a", "b", "c"]), qs)
     (unit,) = s.quantities
     assert unit.evolving and [d.source for d in unit.dissent] == ["early"]
     assert [(e.value, e.first_seen) for e in unit.evolution] == [(3000, "2024-10-23"), (10000, "2024-10-28")]
     codes = {r.code: r.effect for r in s.reasons}
-    assert codes["evolving_numbers"] == 0 and "conflicting_numbers" not in codes
+    # no dissent penalty: the figure earns what full agreement earns
+    assert codes["evolving_numbers"] == pytest.approx(1.0) and "conflicting_numbers" not in codes
     assert s.numeric_agreement == 1.0
 
 
 def test_a_later_outlier_is_still_a_conflict() -> None:
     qs = [_dated("a", 10000, "2024-10-28"), _dated("b", 10000, "2024-10-28"),
           _dated("late", 40000, "2024-10-30")]
-    s = score_cluster(cluster_id=0, claims=_claims(["a", "b", "late"]), quantities=qs,
-                      representative="x", **PARAMS)
+    s = _score(_claims(["a", "b", "late"]), qs)
     assert not s.quantities[0].evolving
     assert any(r.code == "conflicting_numbers" for r in s.reasons)
 

@@ -52,7 +52,7 @@ def test_reliability_learned_on_some_items_decides_others() -> None:
         rows += [(f"i{i}", "a", 100 + i), (f"i{i}", "b", 100 + i), (f"i{i}", "c", 500 + i),
                  (f"i{i}", "d", 900 + i)]
     rows += [("tie", "a", 1.0), ("tie", "c", 7.0), ("tie", "d", 7.5)]
-    engine = TruthDiscovery(reliability_by="source").fit(_obs(rows))
+    engine = TruthDiscovery(prior_strength=4.0, reliability_by="source").fit(_obs(rows))
     assert engine.results_[("tie", None)].consensus == 1.0      # one reliable source beats two unreliable
     assert engine.reliability_["a"] > 0.75 > 0.35 > engine.reliability_["c"]
     assert engine.weights_["a"] > engine.weights_["c"] + engine.weights_["d"]
@@ -144,7 +144,7 @@ def test_reliability_per_unit_separates_a_source_good_at_one_unit_only() -> None
         rows += [(f"t{i}", "a", 20 + i, "F"), (f"t{i}", "b", 20 + i, "F"), (f"t{i}", "c", 20 + i, "F"),
                  (f"p{i}", "a", 30.0, "inHg"), (f"p{i}", "b", 30.0, "inHg"), (f"p{i}", "c", 1016.0, "inHg")]
     obs = pd.DataFrame(rows, columns=["item", "source", "value", "unit"])
-    per_unit = TruthDiscovery(reliability_by="source_unit").fit(obs).reliability_
+    per_unit = TruthDiscovery(prior_strength=4.0, reliability_by="source_unit").fit(obs).reliability_
     assert per_unit[("c", "F")] > 0.9 > 0.3 > per_unit[("c", "inHg")]
     per_source = TruthDiscovery(reliability_by="source").fit(obs).reliability_
     assert 0.3 < per_source["c"] < 0.7
@@ -152,10 +152,27 @@ def test_reliability_per_unit_separates_a_source_good_at_one_unit_only() -> None
 
 def test_reliability_without_an_item_is_what_the_other_items_earned() -> None:
     rows = [("x", "a", 1), ("x", "b", 1), ("y", "a", 5), ("y", "b", 9), ("y", "c", 9)]
-    engine = TruthDiscovery(reliability_by="source").fit(_obs(rows))
-    only_y = TruthDiscovery(reliability_by="source").fit(_obs(rows[2:]))
+    engine = TruthDiscovery(prior_strength=4.0, reliability_by="source").fit(_obs(rows))
+    only_y = TruthDiscovery(prior_strength=4.0, reliability_by="source").fit(_obs(rows[2:]))
     # a agreed on x and disagreed on y; without x, a keeps only y's evidence
     assert engine.reliability_without("a", {"x"}) == pytest.approx(2.8 / 5)
     assert engine.reliability_without("a", {"x", "y"}) == pytest.approx(0.7)
     assert engine.reliability_["a"] > engine.reliability_without("a", {"x"})
     assert only_y.reliability_["a"] == pytest.approx(2.8 / 5)
+
+
+def test_truth_discovery_is_a_scikit_learn_estimator_and_refits_from_scratch() -> None:
+    from sklearn.base import clone
+
+    engine = TruthDiscovery(prior_strength=2.0)
+    assert clone(engine).get_params()["prior_strength"] == 2.0
+    first = pd.DataFrame({"item": ["x", "x", "x", "y", "y"], "source": ["a", "b", "c", "a", "b"],
+                          "value": [10, 10, 40, 5, 5]})
+    engine.set_params(reliability_by="source").fit(first)
+    before = engine.reliability_without("c", {"x"})
+    # a second fit on other data must not answer from the first fit's index
+    second = pd.DataFrame({"item": ["x", "x", "z", "z"], "source": ["c", "d", "c", "d"], "value": [1, 1, 2, 2]})
+    engine.fit(second)
+    assert engine.reliability_without("c", set()) != before
+    fresh = TruthDiscovery(prior_strength=2.0, reliability_by="source").fit(second)
+    assert engine.reliability_without("c", {"x"}) == fresh.reliability_without("c", {"x"})

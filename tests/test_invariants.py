@@ -1,0 +1,70 @@
+"""Invariants the packaged, learned confidence model must keep, whatever data it was fitted on.
+
+The copy-flood and one-origin invariants run end to end with the real model in
+test_adversarial.py; here, the model itself, and one source against three.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from corroborate import Config, Corroborator
+from corroborate.features import FEATURES, SIGN
+
+
+def test_every_weight_keeps_the_sign_its_feature_means() -> None:
+    model = Config.default().confidence_model
+    for name, coef in zip(model.features, model.coef, strict=True):
+        assert SIGN[name] == 0 or np.sign(coef) in (0, SIGN[name]), name
+
+
+def test_independent_sources_raise_the_probability() -> None:
+    model = Config.default().confidence_model
+    assert "log_independent" in model.features, "the model must weigh independent sources"
+    coef = dict(zip(model.features, model.coef, strict=True))["log_independent"]
+    assert coef > 0
+    # and the calibrated probability follows: one, three, ten independent groups
+    base = np.array(model.mean)
+    i = model.features.index("log_independent")
+    rows = np.repeat(base[None, :], 3, axis=0)
+    rows[:, i] = np.log2([1, 3, 10])
+    p = model.probability(rows)
+    assert p[0] < p[1] < p[2]
+
+
+def test_no_feature_counts_outlets() -> None:
+    # every count a feature reads is of independent groups (see corroborate/evidence.py)
+    assert not any("source" in f and "independent" not in f for f in FEATURES)
+
+
+CLAIM = "The bridge over the Elm River was closed on Tuesday after inspectors found cracks, {origin} said."
+# each outlet's own reporting around the claim, so that the three are not copies of one story
+OWN = [["Traffic was diverted through the town centre.", "Repairs could take several weeks.",
+        "A ferry service will run from Thursday."],
+       ["Commuters faced long queues on the ring road.", "The council has asked for emergency funds.",
+        "Local shops fear a drop in trade."],
+       ["The span was built in 1962 and last inspected in spring.", "Engineers will return next week.",
+        "Cyclists may still use the footpath."]]
+ORIGINS = ["the transport department", "the mayor", "the county engineer"]
+
+
+@pytest.mark.model
+def test_one_source_never_outranks_three_independent_ones(real_embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cfg = Config.default().replace(cache_dir=str(tmp_path))
+    one = pd.DataFrame([{"source": "solo.example", "text": " ".join([CLAIM.format(origin=ORIGINS[0])] + OWN[0])}])
+    three = pd.DataFrame([{"source": f"paper-{i}.example", "text": " ".join([CLAIM.format(origin=ORIGINS[i])] + OWN[i])}
+                          for i in range(3)])
+    single = Corroborator(embedder=real_embedder, config=cfg).fit(one)
+    several = Corroborator(embedder=real_embedder, config=cfg).fit(three)
+
+    def bridge(est: Corroborator) -> tuple[float, int]:
+        hits = est.claims_[est.claims_["text"].str.contains("bridge over", regex=False)]
+        label = int(hits["cluster_id"].value_counts().idxmax())
+        s = next(s for s in est.scores_ if s.cluster_id == label)
+        return s.confidence, s.independent_sources
+
+    (p1, n1), (p3, n3) = bridge(single), bridge(several)
+    assert (n1, n3) == (1, 3)
+    assert p1 < p3
