@@ -56,3 +56,23 @@ def test_skip_mode_scores_and_lists_rejects(real_embedder: object, tmp_path: Pat
     assert rejected == [{"location": f"{path}:line 2", "field": "text",
                          "reason": "missing or empty (required)"}]
     assert "1 records rejected" in " ".join(capsys.readouterr().out.split())
+
+
+def test_model_file_option_loads_another_model_or_explains(example_dir: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert "--model-file" in (main(["score", "--help"]) == EXIT_OK and capsys.readouterr().out)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something-else"}')
+    code = main(["score", str(example_dir), "-o", str(tmp_path / "out"), "-q", "--model-file", str(bad)])
+    assert code == EXIT_INPUT and "not a corroborate model file" in capsys.readouterr().err
+
+
+def test_tune_help_and_a_bad_threshold_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tune", "--help"]) == EXIT_OK
+    out = capsys.readouterr().out
+    for option in ("--data", "--output", "--thresholds", "--model-file"):
+        assert option in out
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    code = main(["tune", "--data", str(gold), "-o", str(tmp_path / "m.json"), "--thresholds", "0.3,x", "-q"])
+    assert code == EXIT_INPUT and "--thresholds" in capsys.readouterr().err
