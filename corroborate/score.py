@@ -441,7 +441,8 @@ def score_cluster(cluster: ClusterInput, context: ScoringContext) -> ClusterScor
         event_id=cluster.event_id,
         generic=bool(cluster.generic_events),
         generic_events=int(cluster.generic_events),
-        extra={"features": {k: round(v, 6) for k, v in every.items()},
+        extra={"score": round(float(z), 6),
+               "features": {k: round(v, 6) for k, v in every.items()},
                "headline_unit": evidence.figure.unit if evidence.figure is not None else None},
     )
 
@@ -635,5 +636,6 @@ def score_clusters(claims: pd.DataFrame, quantities: pd.DataFrame, embeddings: n
                 best = agreeing[medoid_index(embeddings[agreeing])]
                 score = replace(score, representative=records[best]["text"])
         scores.append(score)
-    scores.sort(key=lambda s: (-s.confidence, -s.n_sources, s.cluster_id))
+    # an isotonic calibrator has flat steps: within one, the model's score still ranks
+    scores.sort(key=lambda s: (-s.confidence, -s.extra.get("score", 0.0), -s.n_sources, s.cluster_id))
     return scores
