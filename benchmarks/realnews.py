@@ -27,17 +27,16 @@ from typing import Any
 
 import numpy as np
 
+from corroborate.gold import casualty_type
+
 TYPES = ("killed", "injured")
-_KILLED = re.compile(r"kill|dead|death|died|fatal|slain")
-_INJURED = re.compile(r"injur|wound|hurt")
 DEFAULT_DIR = Path("/tmp/realnews/dev/full")
 LAST_DEV_YEAR = 2015
 
 
 def unit_type(unit: Any) -> str | None:
-    s = unit.lower() if isinstance(unit, str) else ""
-    k, i = bool(_KILLED.search(s)), bool(_INJURED.search(s))
-    return "killed" if k and not i else "injured" if i and not k else None
+    """"killed", "injured" or ``None``: the protocol's patterns, kept in one place."""
+    return casualty_type(unit)
 
 
 def _num(x: Any) -> float | None:

@@ -20,7 +20,6 @@ model cannot learn that more independent sources lower confidence.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,7 +201,3 @@ def fit_confidence_model(X: np.ndarray, y: np.ndarray, names: Sequence[str], *,
         xs, ys = np.array([xs[0] - 1.0, xs[0] + 1.0]), np.array([ys[0], ys[0]])
     return ConfidenceModel(**common, calibrator="isotonic", isotonic_x=tuple(xs.tolist()),
                            isotonic_y=tuple(ys.tolist())), report
-
-
-def logistic(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))

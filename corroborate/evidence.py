@@ -101,10 +101,11 @@ def headline_figure(quantities: Sequence[Mapping[str, Any]], units: Sequence[Any
         evolving=bool(best.evolving))
 
 
-def asserting_groups(claims: Sequence[Mapping[str, Any]],
-                     linked_denials: Sequence[Mapping[str, Any]] = ()) -> tuple[list[int], list[int], int, int]:
-    """(rows of asserting claims, group of every claim then of every linked denial,
-    independent asserting groups, independent denying groups).
+def asserting_groups(claims: Sequence[Mapping[str, Any]], linked_denials: Sequence[Mapping[str, Any]] = ()
+                     ) -> tuple[list[int], list[Mapping[str, Any]], list[int], int, int]:
+    """(rows of asserting claims, every claim in the order asserting, denying, linked
+    denials, the group of each of those, independent asserting groups, independent
+    denying groups).
 
     Denying claims of the cluster and linked denials share the independence
     keys of the asserting ones; a denial in a group with an assertion (an
@@ -118,7 +119,7 @@ def asserting_groups(claims: Sequence[Mapping[str, Any]],
     group_of = independent_groups(everyone)
     mine = set(group_of[:len(asserting)])
     denying_groups = set(group_of[len(asserting):]) - mine
-    return asserting, group_of, len(mine), len(denying_groups)
+    return asserting, everyone, group_of, len(mine), len(denying_groups)
 
 
 def event_group_counts(claims: Sequence[Mapping[str, Any]]) -> dict[int, int]:

@@ -23,7 +23,6 @@ is killed, ``injur|wound|hurt`` injured).
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .io import _iter_jsonl
 
 _KILLED = re.compile(r"kill|dead|death|died|fatal|slain")
 _INJURED = re.compile(r"injur|wound|hurt")
@@ -44,20 +44,14 @@ def casualty_type(unit: Any) -> str | None:
     return "killed" if k and not i else "injured" if i and not k else None
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}: line {n}: invalid JSON: {exc.msg}") from None
-            if not isinstance(row, dict):
-                raise InputError(f"{path}: line {n}: expected an object")
-            rows.append(row)
-    return rows
+def _records(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(location, record) of every line, read as the article reader reads; the first bad line raises."""
+    out = []
+    for location, record in _iter_jsonl(path):
+        if isinstance(record, Exception):
+            raise record
+        out.append((location, record))
+    return out
 
 
 @dataclass(frozen=True)
@@ -89,9 +83,9 @@ def load_gold(folder: str | Path) -> GoldCorpus:
         raise InputError(f"{gold_path}: not found (one row per incident: incident_id, article_ids, num_<unit>)")
     incident_of: dict[str, str] = {}
     counts: dict[str, dict[str, float]] = {}
-    for n, row in enumerate(_read_jsonl(gold_path), 1):
+    for location, row in _records(gold_path):
         if "incident_id" not in row or not isinstance(row.get("article_ids"), list):
-            raise InputError(f"{gold_path}: line {n}: needs incident_id and a list article_ids")
+            raise InputError(f"{location}: needs incident_id and a list article_ids")
         inc = str(row["incident_id"])
         for a in row["article_ids"]:
             incident_of[str(a)] = inc
@@ -99,15 +93,15 @@ def load_gold(folder: str | Path) -> GoldCorpus:
         for key, value in row.items():
             if key.startswith("num_") and value is not None:
                 if isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise InputError(f"{gold_path}: line {n}: field {key!r} must be a number; got {value!r}")
+                    raise InputError(f"{location}: field {key!r} must be a number; got {value!r}")
                 found[key[4:]] = float(value)
         counts[inc] = found
     truth: dict[tuple[str, str], int] = {}
     claims_path = folder / "claims_gold.jsonl"
     if claims_path.is_file():
-        for n, row in enumerate(_read_jsonl(claims_path), 1):
+        for location, row in _records(claims_path):
             if not {"article_id", "text", "true"} <= set(row) or row["true"] not in (0, 1, True, False):
-                raise InputError(f"{claims_path}: line {n}: needs article_id, text and true (0 or 1)")
+                raise InputError(f"{location}: needs article_id, text and true (0 or 1)")
             truth[(str(row["article_id"]), " ".join(str(row["text"]).split()))] = int(row["true"])
     # a readable name: the folder and its parent ("world/train"); three parts for a ".../dev/full"
     parts = folder.resolve().parts

@@ -398,9 +398,7 @@ def score_cluster(cluster: ClusterInput, context: ScoringContext) -> ClusterScor
     for c in claims:
         articles_by_source[str(c["source"])].add(str(c["article_id"]))
     per_source = Counter({s: len(a) for s, a in articles_by_source.items()})
-    asserting, group_of, independent, denying = asserting_groups(claims, cluster.linked_denials)
-    everyone = [claims[i] for i in asserting] + [c for i, c in enumerate(claims) if i not in set(asserting)] \
-        + list(cluster.linked_denials)
+    asserting, everyone, group_of, independent, denying = asserting_groups(claims, cluster.linked_denials)
     units = numeric_consensus(cluster.quantities, tolerance=context.tolerance,
                               weights=_copy_discounted(context.weights, claims), totals=figure_units())
     evidence = _summary(cluster, context, asserting, group_of, independent, denying, units)

@@ -52,10 +52,13 @@ def test_gold_folder_problems_name_file_and_line(tmp_path: Path) -> None:
     bad.mkdir()
     (bad / "corpus.jsonl").write_text('{"text": "x", "source": "s"}\n')
     (bad / "gold.jsonl").write_text('{"incident_id": "1", "article_ids": ["a"], "num_killed": "two"}\n')
-    with pytest.raises(InputError, match=r"gold.jsonl: line 1: field 'num_killed' must be a number"):
+    with pytest.raises(InputError, match=r"gold.jsonl:line 1: field 'num_killed' must be a number"):
         load_gold(bad)
-    (bad / "gold.jsonl").write_text('{"incident_id": "1"}\n')
-    with pytest.raises(InputError, match=r"gold.jsonl: line 1: needs incident_id and a list article_ids"):
+    (bad / "gold.jsonl").write_text('\n{"incident_id": "1"}\n')        # blank lines count
+    with pytest.raises(InputError, match=r"gold.jsonl:line 2: needs incident_id and a list article_ids"):
+        load_gold(bad)
+    (bad / "gold.jsonl").write_text('{"incident_id": oops}\n')
+    with pytest.raises(InputError, match=r"gold.jsonl:line 1.*invalid JSON"):
         load_gold(bad)
 
 
