@@ -1,5 +1,5 @@
-"""Command line: ``corroborate score INPUT -o OUTDIR``, ``corroborate truth CLAIMS -o OUTDIR``
-and ``corroborate tune --data DIR -o models/NAME.json``.
+"""Command line: ``corroborate score INPUT -o OUTDIR``, ``corroborate report OUTDIR``,
+``corroborate truth CLAIMS -o OUTDIR`` and ``corroborate tune --data DIR -o models/NAME.json``.
 
 Exit codes: 0 success; 1 bad input or usage (unreadable corpus, bad record,
 bad option or config, a model that is not on disk); 2 internal error (a bug:
@@ -19,7 +19,7 @@ import pandas as pd
 from .config import Config
 from .errors import CorroborateError
 from .io import read_articles
-from .report import OUTPUT_FILES, render_table, write_outputs
+from .report import FORMAT_FILES, OUTPUT_FILES, render_table, write_outputs
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2
 logger = logging.getLogger("corroborate")
@@ -102,9 +102,34 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
     click.echo("")
     for name in OUTPUT_FILES:
         click.echo(f"wrote {paths[name]}")
+    click.echo(f"\nopen {paths['report.html'].resolve().as_uri()} to read the report")
     stats = est.embedding_stats_
     logger.info("done in %.1f s (embedding: %d distinct texts, %d from cache)",
                 time.perf_counter() - started, stats.get("distinct", 0), stats.get("cache_hits", 0))
+
+
+@cli.command()
+@click.argument("outdir", metavar="OUTDIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(sorted(FORMAT_FILES)),
+              help="Format to write (repeat for several; default: html and md). "
+                   "html: report.html; md: report.md; json: report.json (the whole Report); "
+                   "csv: clusters.csv (one flat row per cluster).")
+@click.option("-o", "--output", "target", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write into (default: OUTDIR itself).")
+def report(outdir: Path, formats: tuple[str, ...], target: Path | None) -> None:
+    """Re-render the report of a scored output folder OUTDIR, without recomputing.
+
+    Reads the files `corroborate score` wrote (clusters.jsonl, claims.jsonl,
+    articles.jsonl, events.jsonl, sources.csv, dropped.jsonl, rejected.jsonl,
+    run.json); no model is loaded.
+    """
+    from .report import Report, render
+
+    loaded = Report.read(outdir)
+    destination = target or outdir
+    destination.mkdir(parents=True, exist_ok=True)
+    for fmt in formats or ("html", "md"):
+        click.echo(f"wrote {render(loaded, fmt, destination)}")
 
 
 @cli.command()

@@ -253,4 +253,7 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
     def report(self) -> Report:
         """The fitted results as a :class:`Report`, ready for any renderer."""
         self._check_fitted()
-        return Report.from_fitted(self)
+        return Report.build(articles=self.articles_, claims=self.claims_, quantities=self.quantities_,
+                            dropped=self.dropped_, rejected=self.rejected_, sources=self.sources_,
+                            events=self.events_, clusters=self.scores_, settings=self.config_.to_dict(),
+                            model=self.embedder_identity_)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -48,11 +48,36 @@ from .sources import group_name
 
 @dataclass(frozen=True)
 class Reason:
-    code: str            # single_source | multi_source | single_origin | copies |
-                         # one_source_dominates | numbers_agree | conflicting_numbers |
-                         # evolving_numbers | source_reliability | contested | hedged | generic
-    detail: str          # a sentence a reader can check
-    effect: float        # change in log-odds this reason contributes (0 when informational)
+    """One reason behind a confidence, as facts: the prose lives in the report templates.
+
+    ``code`` names the reason (see :data:`REASON_VALUES`), ``effect`` is the change in
+    the model's log-odds it stands for (0 when informational), ``values`` the facts a
+    reader can check (sources, origins, figures, dissenters), plain JSON types only.
+    """
+
+    code: str
+    effect: float
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+#: every reason code and the keys of its ``values`` (corroborate/report/templates/reasons.txt.j2 says them)
+REASON_VALUES: dict[str, tuple[str, ...]] = {
+    "generic": ("events",),
+    "single_source": ("source", "articles"),
+    "multi_source": ("sources", "independent", "groups"),
+    "single_origin": ("outlets", "origin"),
+    "copies": ("outlets",),
+    "one_source_dominates": ("source", "articles", "of"),
+    "single_figure": ("unit", "value"),
+    "evolving_numbers": ("unit", "steps"),
+    "conflicting_numbers": ("unit", "agreement", "sources", "consensus", "dissent"),
+    "numbers_agree": ("unit", "sources", "consensus", "low", "high"),
+    "position": ("unit", "sentence", "lead_share"),
+    "event": ("reports",),
+    "source_reliability": ("reliability",),
+    "contested": ("groups", "deniers"),
+    "hedged": ("hedged", "claims"),
+}
 
 
 @dataclass(frozen=True)
@@ -119,6 +144,38 @@ class ClusterScore:
         out.pop("extra")
         out.update(self.extra)
         return out
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> ClusterScore:
+        """The inverse of :meth:`to_dict` on a row of ``clusters.jsonl`` (``null`` bounds are unbounded)."""
+        known = {f.name for f in fields(cls)} - {"extra"}
+        row = {k: v for k, v in record.items() if k in known}
+        row["quantities"] = tuple(_unit_from_dict(q) for q in record.get("quantities", ()))
+        row["reasons"] = tuple(Reason(str(r["code"]), float(r["effect"]), dict(r.get("values") or {}))
+                               for r in record.get("reasons", ()))
+        for key in ("claim_ids", "sources", "origins", "linked_denials"):
+            row[key] = tuple(record.get(key, ()))
+        row["copy_groups"] = tuple(tuple(g) for g in record.get("copy_groups", ()))
+        row["stance"] = dict(record.get("stance") or {})
+        return cls(**row, extra={k: v for k, v in record.items() if k not in known})
+
+
+def _bound(x: Any, missing: float) -> float:
+    return missing if x is None else float(x)
+
+
+def _unit_from_dict(q: Mapping[str, Any]) -> UnitConsensus:
+    return UnitConsensus(
+        unit=str(q["unit"]), consensus=_bound(q["consensus"], math.inf), low=_bound(q["low"], -math.inf),
+        high=_bound(q["high"], math.inf), agreement=float(q["agreement"]), spread=_bound(q["spread"], math.inf),
+        n_sources=int(q["n_sources"]),
+        dissent=tuple(Dissent(source=str(d["source"]), value=_bound(d["value"], math.inf),
+                              low=_bound(d["low"], -math.inf), high=_bound(d["high"], math.inf),
+                              claim_ids=tuple(d["claim_ids"])) for d in q.get("dissent", ())),
+        evolving=bool(q.get("evolving", False)),
+        evolution=tuple(EvolutionStep(value=_bound(e["value"], math.inf), sources=tuple(e["sources"]),
+                                      first_seen=e["first_seen"], last_seen=e["last_seen"])
+                        for e in q.get("evolution", ())))
 
 
 # ------------------------------------------------------------------ building blocks
@@ -292,15 +349,9 @@ def numeric_consensus(
     return out
 
 
-def _fmt(x: float) -> str:
-    if math.isinf(x):
-        return "unbounded"
-    return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.3g}"
-
-
-def _list(names: Sequence[str], limit: int = 6) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+def _num(x: float) -> float | None:
+    """A figure for a reason's values: ``None`` stands for unbounded."""
+    return None if math.isinf(x) else float(x)
 
 
 # ------------------------------------------------------------------ the score
@@ -461,30 +512,25 @@ def _reasons(cluster: ClusterInput, evidence: Evidence, units: Sequence[UnitCons
     reasons += _figure_reasons(evidence, units, effect.get("figures", 0.0))
     if effect.get("position") and evidence.figure is not None:
         f = evidence.figure
-        reasons.append(Reason("position", f"{f.unit}: the figure is first stated in sentence "
-                                          f"{f.first_sentence + 1} of a report; {f.lead_share:.0%} of its "
-                                          "statements are in a report's first two sentences",
-                              round(effect["position"], 4)))
+        reasons.append(Reason("position", round(effect["position"], 4), {
+            "unit": f.unit, "sentence": int(f.first_sentence) + 1, "lead_share": round(float(f.lead_share), 4)}))
     if effect.get("event"):
-        reasons.append(Reason("event", f"{evidence.event_groups} independent reports cover this event",
-                              round(effect["event"], 4)))
+        reasons.append(Reason("event", round(effect["event"], 4), {"reports": int(evidence.event_groups)}))
     if effect.get("source_reliability"):
-        sources = sorted(per_source)
         rel = cluster.reliability or {}
-        detail = ", ".join(f"{s} {rel.get(s, context.prior_reliability):.2f}" for s in sources[:6])
-        reasons.append(Reason("source_reliability", "how often these sources' figures agreed with other "
-                                                    f"sources' on other claims: {detail}",
-                              round(effect["source_reliability"], 4)))
+        reasons.append(Reason("source_reliability", round(effect["source_reliability"], 4), {
+            "reliability": {s: round(float(rel.get(s, context.prior_reliability)), 4) for s in sorted(per_source)}}))
     if evidence.denying_groups:
-        who = "; ".join(sorted({f"{c['source']} ({c['attributed_to']})" if c.get("attributed_to")
-                                else str(c["source"]) for g, c in zip(group_of, everyone, strict=True)
-                                if g not in set(group_of[:n_asserting])}))
-        reasons.append(Reason("contested", f"denied by {evidence.denying_groups} independent source(s): {who}",
-                              round(effect.get("contested", 0.0), 4)))
+        mine = set(group_of[:n_asserting])
+        deniers = sorted({(str(c["source"]), str(c["attributed_to"]) if c.get("attributed_to") else None)
+                          for g, c in zip(group_of, everyone, strict=True) if g not in mine},
+                         key=lambda d: (d[0], d[1] or ""))
+        reasons.append(Reason("contested", round(effect.get("contested", 0.0), 4), {
+            "groups": int(evidence.denying_groups),
+            "deniers": [{"source": s, "origin": o} for s, o in deniers]}))
     if evidence.hedged_share >= 0.5:
-        hedged = round(evidence.hedged_share * n_asserting)
-        reasons.append(Reason("hedged", f"{hedged} of {n_asserting} claims are hedged "
-                                        "(reportedly, may, suspect...)", round(effect.get("hedged", 0.0), 4)))
+        reasons.append(Reason("hedged", round(effect.get("hedged", 0.0), 4), {
+            "hedged": round(evidence.hedged_share * n_asserting), "claims": n_asserting}))
     return reasons
 
 
@@ -495,34 +541,28 @@ def _source_reasons(cluster: ClusterInput, evidence: Evidence, per_source: Count
     sources = sorted(per_source)
     n_articles = sum(per_source.values())
     if cluster.generic_events:
-        reasons.append(Reason("generic", f"this sentence recurs in {cluster.generic_events} different events: "
-                                         "procedure, not evidence; its sources are not counted",
-                              round(effect, 4)))
+        reasons.append(Reason("generic", round(effect, 4), {"events": int(cluster.generic_events)}))
         effect = 0.0
     if len(sources) == 1:
-        reasons.append(Reason("single_source", f"only {sources[0]} states this"
-                              + (f" ({n_articles} articles)" if n_articles > 1 else ""), round(effect, 4)))
+        reasons.append(Reason("single_source", round(effect, 4), {"source": sources[0], "articles": n_articles}))
         return reasons
     members: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for g, c in zip(group_of, everyone, strict=True):
         members[g].append(c)
     mine = sorted(set(group_of[:n_asserting]))
     unit_names = sorted(_group_label(group_name(members[g])) for g in mine)
-    reasons.append(Reason("multi_source", f"{len(sources)} sources state this, {evidence.independent_sources} "
-                                          f"independently: {_list(unit_names)}", round(effect, 4)))
+    reasons.append(Reason("multi_source", round(effect, 4), {
+        "sources": len(sources), "independent": int(evidence.independent_sources), "groups": unit_names}))
     asserting = everyone[:n_asserting]
     origins = {str(c["attributed_to"]) for c in asserting if c.get("attributed_to")}
     if len(origins) == 1 and all(c.get("attributed_to") for c in asserting):
         outlets = {str(c["source"]) for c in asserting}
-        reasons.append(Reason("single_origin", f"all {len(outlets)} outlets cite {next(iter(origins))}: "
-                                               "one origin", 0.0))
+        reasons.append(Reason("single_origin", 0.0, {"outlets": len(outlets), "origin": next(iter(origins))}))
     for group in _copy_groups(asserting, range(len(asserting))):
-        reasons.append(Reason("copies", f"{len(group)} outlets ran one story ({', '.join(group)}): "
-                                        "counted once", 0.0))
+        reasons.append(Reason("copies", 0.0, {"outlets": list(group)}))
     top, top_n = per_source.most_common(1)[0]
     if top_n > 1 and effective_source_count(per_source) < 0.75 * len(sources):
-        reasons.append(Reason("one_source_dominates", f"{top} published {top_n} of the {n_articles} articles",
-                              0.0))
+        reasons.append(Reason("one_source_dominates", 0.0, {"source": top, "articles": top_n, "of": n_articles}))
     return reasons
 
 
@@ -534,21 +574,20 @@ def _figure_reasons(evidence: Evidence, units: Sequence[UnitConsensus], effect: 
         mine = round(effect, 4) if u.unit == head else 0.0
         if u.n_sources < 2:
             if u.unit == head:
-                reasons.append(Reason("single_figure", f"{u.unit}: {_fmt(u.consensus)}, stated by one source",
-                                      mine))
+                reasons.append(Reason("single_figure", mine, {"unit": u.unit, "value": _num(u.consensus)}))
             continue
-        dissent = "; ".join(f"{_fmt(d.value)} ({d.source})" for d in u.dissent)
         if u.dissent and u.evolving:
-            steps = " -> ".join(f"{_fmt(e.value)} ({(e.first_seen or '?')[:10]})" for e in u.evolution)
-            reasons.append(Reason("evolving_numbers", f"{u.unit}: the figure changed over time, earlier "
-                                                      f"reports are not counted as conflict: {steps}", mine))
+            reasons.append(Reason("evolving_numbers", mine, {"unit": u.unit, "steps": [
+                {"value": _num(e.value), "first_seen": e.first_seen} for e in u.evolution]}))
         elif u.dissent:
-            reasons.append(Reason("conflicting_numbers", f"{u.unit}: {u.agreement:.0%} of {u.n_sources} sources "
-                                                         f"(by reliability) agree on {_fmt(u.consensus)}; "
-                                                         f"dissent: {dissent}", mine))
+            reasons.append(Reason("conflicting_numbers", mine, {
+                "unit": u.unit, "agreement": round(float(u.agreement), 4), "sources": u.n_sources,
+                "consensus": _num(u.consensus),
+                "dissent": [{"value": _num(d.value), "source": d.source} for d in u.dissent]}))
         else:
-            reasons.append(Reason("numbers_agree", f"{u.unit}: all {u.n_sources} sources agree on "
-                                                   f"{_fmt(u.consensus)} ({_fmt(u.low)}–{_fmt(u.high)})", mine))
+            reasons.append(Reason("numbers_agree", mine, {
+                "unit": u.unit, "sources": u.n_sources, "consensus": _num(u.consensus),
+                "low": _num(u.low), "high": _num(u.high)}))
     return reasons
 
 

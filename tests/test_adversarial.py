@@ -89,4 +89,4 @@ def test_ten_outlets_one_origin_score_below_five_outlets_five_origins(real_embed
     assert (n_several, ind_several) == (5, 5)
     assert conf_single < conf_several
     top = next(s for s in single.scores_ if s.n_sources == 10)
-    assert any(r.code == "single_origin" and "fire department" in r.detail for r in top.reasons)
+    assert any(r.code == "single_origin" and "fire department" in r.values["origin"] for r in top.reasons)

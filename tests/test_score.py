@@ -5,6 +5,7 @@ import math
 import pytest
 
 from corroborate.confidence import ConfidenceModel
+from corroborate.report import reason_text
 from corroborate.score import (
     ClusterInput,
     ScoringContext,
@@ -60,7 +61,8 @@ def test_one_source_repeating_itself_stays_low() -> None:
     tenfold = _score(_claims(["a"] * 10), [])
     assert once.confidence == tenfold.confidence < 0.3
     assert tenfold.reasons[0].code == "single_source"
-    assert "10 articles" in tenfold.reasons[0].detail
+    assert tenfold.reasons[0].values == {"source": "a", "articles": 10}
+    assert "(10 articles)" in reason_text(tenfold.reasons[0])
 
 
 def test_confidence_rises_with_independent_sources() -> None:
@@ -85,7 +87,9 @@ def test_outlier_is_named_and_lowers_confidence() -> None:
     assert conflicting.confidence < agreeing.confidence
     codes = [r.code for r in conflicting.reasons]
     assert "conflicting_numbers" in codes and "numbers_agree" not in codes
-    assert "40,000 (d)" in next(r.detail for r in conflicting.reasons if r.code == "conflicting_numbers")
+    reason = next(r for r in conflicting.reasons if r.code == "conflicting_numbers")
+    assert reason.values["dissent"] == [{"value": 40000.0, "source": "d"}]
+    assert "40,000 (d)" in reason_text(reason)
 
 
 def test_a_source_counts_once_per_unit() -> None:

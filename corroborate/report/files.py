@@ -5,38 +5,90 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
+
 from ..io import to_jsonable, write_csv, write_jsonl, write_text
 from ..truth import TruthDiscovery
+from .claimreview import claim_reviews
+from .html import render_html
 from .markdown import render_markdown
 from .model import Report, _package_version
 
 #: what ``write_outputs`` writes, and what each file holds
 OUTPUT_FILES = {
-    "claims.jsonl": "one claim per line: claim fields, cluster_id, published_at, quantities",
+    "report.html": "the report to open first: event sheets, evidence cards, plots, search (self-contained)",
+    "report.md": "the same report as Markdown: corroborated claims first, with their reasons",
+    "claims.jsonl": "one claim per line: claim fields, cluster_id, published_at, context, quantities",
     "clusters.jsonl": "one cluster per line, by confidence: sources, numbers, confidence, reasons",
-    "report.md": "the readable report: corroborated claims first, with their reasons",
+    "claimreview.jsonl": "each corroborated cluster as a schema.org ClaimReview (JSON-LD)",
+    "articles.jsonl": "one article per line: id, source, title, url, date, event, copy group (no text)",
+    "events.jsonl": "one event per line: label, articles, sources, dates, key entities",
+    "sources.csv": "one row per source: articles, claims, corroborated claims, learned reliability",
     "dropped.jsonl": "sentences that are not claims, with the reason (boilerplate, question...)",
     "rejected.jsonl": "input records that could not be used, with file, line and reason",
-    "sources.csv": "one row per source: articles, claims, corroborated claims, learned reliability",
-    "events.jsonl": "one event per line: label, articles, sources, dates, key entities",
     "run.json": "settings, model identity, version and corpus summary of this run",
 }
+
+#: what ``corroborate report OUTDIR --format F`` writes for each format
+FORMAT_FILES = {"html": "report.html", "md": "report.md", "json": "report.json", "csv": "clusters.csv"}
+
+#: columns of ``clusters.csv`` (``--format csv``): one flat row per cluster
+CSV_COLUMNS = ("cluster_id", "event_id", "confidence", "score", "n_sources", "independent_sources",
+               "n_articles", "n_claims", "generic", "headline_unit", "consensus", "low", "high", "agreement",
+               "n_dissenting", "first_seen", "last_seen", "reasons", "sources", "representative")
+
+
+def clusters_frame(report: Report) -> pd.DataFrame:
+    """One flat row per cluster (``clusters.csv``): the headline figure, the reason codes."""
+    rows = []
+    for c in report.clusters:
+        head = c.extra.get("headline_unit")
+        unit = next((u for u in c.quantities if u.unit == head), None)
+        rows.append({
+            "cluster_id": c.cluster_id, "event_id": c.event_id, "confidence": c.confidence,
+            "score": c.extra.get("score"), "n_sources": c.n_sources, "independent_sources": c.independent_sources,
+            "n_articles": c.n_articles, "n_claims": c.n_claims, "generic": c.generic, "headline_unit": head,
+            "consensus": unit.consensus if unit else None, "low": unit.low if unit else None,
+            "high": unit.high if unit else None, "agreement": unit.agreement if unit else None,
+            "n_dissenting": len(unit.dissent) if unit else 0, "first_seen": c.first_seen, "last_seen": c.last_seen,
+            "reasons": " ".join(r.code for r in c.reasons), "sources": "|".join(c.sources),
+            "representative": c.representative,
+        })
+    return pd.DataFrame(rows, columns=list(CSV_COLUMNS))
+
+
+def render(report: Report, fmt: str, outdir: str | Path) -> Path:
+    """Write ``report`` in format ``fmt`` (a key of :data:`FORMAT_FILES`) into ``outdir``."""
+    if fmt not in FORMAT_FILES:
+        raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMAT_FILES)}")
+    path = Path(outdir) / FORMAT_FILES[fmt]
+    if fmt == "html":
+        write_text(path, render_html(report))
+    elif fmt == "md":
+        write_text(path, render_markdown(report))
+    elif fmt == "json":
+        write_text(path, json.dumps(report.to_dict(), indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+    elif fmt == "csv":
+        write_csv(path, clusters_frame(report))
+    return path
 
 
 def write_outputs(report: Report, outdir: str | Path) -> dict[str, Path]:
     """Write the files of :data:`OUTPUT_FILES` into ``outdir``; return their paths."""
     out = Path(outdir)
     paths = {name: out / name for name in OUTPUT_FILES}
-    write_jsonl(paths["claims.jsonl"], report.claim_records())
-    write_jsonl(paths["clusters.jsonl"], report.cluster_records())
-    write_jsonl(paths["dropped.jsonl"], report.dropped.to_dict(orient="records"))
-    write_jsonl(paths["rejected.jsonl"], report.rejected)
+    parts = report.to_dict()
+    write_jsonl(paths["claims.jsonl"], parts["claims"])
+    write_jsonl(paths["clusters.jsonl"], parts["clusters"])
+    write_jsonl(paths["claimreview.jsonl"], claim_reviews(report))
+    write_jsonl(paths["articles.jsonl"], parts["articles"])
+    write_jsonl(paths["events.jsonl"], parts["events"])
+    write_jsonl(paths["dropped.jsonl"], parts["dropped"])
+    write_jsonl(paths["rejected.jsonl"], parts["rejected"])
     write_csv(paths["sources.csv"], report.sources)
-    write_jsonl(paths["events.jsonl"], report.events.to_dict(orient="records"))
-    run = {"version": report.version, "model": report.model, "settings": report.settings,
-           "summary": report.summary}
-    write_text(paths["run.json"], json.dumps(to_jsonable(run), indent=2, ensure_ascii=False) + "\n")
+    write_text(paths["run.json"], json.dumps(to_jsonable(report.run_record()), indent=2, ensure_ascii=False) + "\n")
     write_text(paths["report.md"], render_markdown(report))
+    write_text(paths["report.html"], render_html(report))
     return paths
 
 

@@ -1,17 +1,35 @@
-"""The :class:`Report`: everything a renderer needs, computed once."""
+"""The :class:`Report`: every number of a run, as plain values, independent of any format.
+
+A report is built from plain frames (:meth:`Report.build`, which the pipeline
+calls), written as the files of an output folder
+(:func:`corroborate.report.write_outputs`) and read back from them
+(:meth:`Report.read`) without the model or any recomputation. Its JSON form
+(:meth:`Report.to_dict`) is what every file holds, so a report read back
+renders byte for byte what the run rendered.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from ..errors import InputError
+from ..io import to_jsonable
 from ..quantities import quantities_by_claim
+from ..schema import QUANTITY_COLUMNS
 from ..score import ClusterScore
 
-if TYPE_CHECKING:
-    from ..pipeline import Corroborator
+#: characters of article text shown on each side of a claim ("in context")
+CONTEXT_CHARS = 240
+#: article fields a report keeps (not the text: a report links to the article)
+ARTICLE_FIELDS = ("article_id", "source", "title", "url", "published_at", "event_id", "copy_group", "n_claims")
+#: a denying claim's fields that a linked cluster shows
+DENIAL_FIELDS = ("claim_id", "source", "attributed_to", "copy_kind", "copy_name", "text")
 
 
 def _package_version() -> str:
@@ -23,17 +41,44 @@ def _package_version() -> str:
         return "0+unknown"
 
 
+def _iso(t: Any) -> str | None:
+    if t is None or t is pd.NaT or (isinstance(t, float) and t != t):
+        return None
+    if isinstance(t, pd.Timestamp):
+        return None if pd.isna(t) else t.isoformat()
+    return str(t)
+
+
+def _context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, str]:
+    """The article text before and after a claim, cut at a space, at most ``width`` each."""
+    before = text[max(0, start - width):start]
+    if start > width and " " in before:
+        before = "…" + before[before.index(" ") + 1:]
+    after = text[end:end + width]
+    if end + width < len(text) and " " in after:
+        after = after[:after.rindex(" ")] + "…"
+    return before, after
+
+
+def _sig6(x: Any) -> Any:
+    """Floats as ``sources.csv`` stores them (6 significant digits), so a report read back is equal."""
+    return float(f"{x:.6g}") if isinstance(x, float) else x
+
+
 @dataclass(frozen=True)
 class Report:
     """Results of one run, independent of any output format.
 
-    ``clusters`` are sorted by confidence (then sources, then id); ``claims``
-    carries ``cluster_id`` and ``published_at``.
+    ``clusters`` are sorted by confidence (then score, sources, id). ``claims``
+    carries ``cluster_id``, ``published_at`` (ISO text), ``context_before`` and
+    ``context_after``; ``articles`` the articles' metadata without their text;
+    ``denials`` maps a cluster id to the denying claims linked to it.
     """
 
     clusters: tuple[ClusterScore, ...]
     claims: pd.DataFrame
     quantities: pd.DataFrame
+    articles: pd.DataFrame
     dropped: pd.DataFrame
     rejected: tuple[dict[str, Any], ...]
     sources: pd.DataFrame
@@ -44,50 +89,123 @@ class Report:
     model: str
     version: str
 
+    # ------------------------------------------------------------------ building
     @classmethod
-    def from_fitted(cls, est: Corroborator) -> Report:
-        articles = est.articles_
-        published = articles.set_index("article_id")["published_at"]
-        claims = est.claims_.assign(
-            published_at=est.claims_["article_id"].map(published).map(
-                lambda t: None if pd.isna(t) else t.isoformat()))
-        dropped_by_reason = (est.dropped_["reason"].value_counts().sort_index().to_dict()
-                             if len(est.dropped_) else {})
+    def build(cls, *, articles: pd.DataFrame, claims: pd.DataFrame, quantities: pd.DataFrame,
+              dropped: pd.DataFrame, rejected: Sequence[Mapping[str, Any]], sources: pd.DataFrame,
+              events: pd.DataFrame, clusters: Sequence[ClusterScore], settings: Mapping[str, Any],
+              model: str, version: str | None = None) -> Report:
+        """A report from the pipeline's plain frames (``articles`` with their text).
+
+        The result passes through its JSON form once, so it equals what
+        :meth:`read` returns from the files written from it.
+        """
+        published = dict(zip(articles["article_id"], articles["published_at"].map(_iso), strict=True))
+        texts = dict(zip(articles["article_id"], articles["text"], strict=True))
+        contexts = [_context(texts[a], int(s), int(e))
+                    for a, s, e in zip(claims["article_id"], claims["start"], claims["end"], strict=True)]
+        claims = claims.assign(published_at=claims["article_id"].map(published),
+                               context_before=[b for b, _ in contexts], context_after=[a for _, a in contexts])
+        per_article = claims["article_id"].value_counts()
+        meta = articles.assign(published_at=articles["published_at"].map(_iso),
+                               n_claims=articles["article_id"].map(per_article).fillna(0).astype(int))
+        for column in ("event_id", "copy_group"):
+            if column not in meta:
+                meta[column] = None
+        times = sorted(t for t in published.values() if t)
+        dropped_by_reason = dropped["reason"].value_counts().sort_index().to_dict() if len(dropped) else {}
         summary = {
             "n_articles": int(len(articles)),
             "n_sources": int(articles["source"].nunique()),
             "n_claims": int(len(claims)),
-            "n_clusters": len(est.scores_),
-            "n_multi_source_clusters": sum(1 for s in est.scores_ if s.n_sources >= 2),
-            "n_single_source_clusters": sum(1 for s in est.scores_ if s.n_sources < 2),
-            "n_quantities": int(len(est.quantities_)),
-            "n_dropped_sentences": int(len(est.dropped_)),
+            "n_clusters": len(clusters),
+            "n_multi_source_clusters": sum(1 for s in clusters if s.n_sources >= 2),
+            "n_single_source_clusters": sum(1 for s in clusters if s.n_sources < 2),
+            "n_quantities": int(len(quantities)),
+            "n_dropped_sentences": int(len(dropped)),
             "dropped_by_reason": {str(k): int(v) for k, v in dropped_by_reason.items()},
-            "n_rejected_records": len(est.rejected_),
+            "n_rejected_records": len(rejected),
             "n_copy_groups": int((articles["copy_group"].value_counts() > 1).sum())
             if "copy_group" in articles else 0,
-            "n_linked_denials": sum(len(v) for v in est.denial_links_.values()),
-            "n_events": int(len(est.events_)),
-            "n_generic_clusters": sum(1 for s in est.scores_ if s.generic),
+            "n_linked_denials": sum(len(s.linked_denials) for s in clusters),
+            "n_events": int(len(events)),
+            "n_generic_clusters": sum(1 for s in clusters if s.generic),
+            "first_published": times[0] if times else None,
+            "last_published": times[-1] if times else None,
         }
+        q = quantities_by_claim(quantities)
+        claim_rows = claims.to_dict(orient="records")
+        for r in claim_rows:
+            r["quantities"] = q.get(r["claim_id"], [])
+        parts = {
+            "version": version or _package_version(), "model": model, "settings": dict(settings),
+            "summary": summary, "clusters": [s.to_dict() for s in clusters], "claims": claim_rows,
+            "articles": meta[list(ARTICLE_FIELDS)].to_dict(orient="records"),
+            "events": events.to_dict(orient="records"), "sources": sources.to_dict(orient="records"),
+            "dropped": dropped.to_dict(orient="records"), "rejected": [dict(r) for r in rejected],
+        }
+        return cls.from_dict(json.loads(json.dumps(to_jsonable(parts), ensure_ascii=False)))
+
+    # ------------------------------------------------------------------ JSON form
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON values: the content of every output file, in one object."""
+        return to_jsonable({
+            "version": self.version, "model": self.model, "settings": self.settings, "summary": self.summary,
+            "clusters": self.cluster_records(), "claims": self.claim_records(),
+            "articles": self.articles.to_dict(orient="records"), "events": self.events.to_dict(orient="records"),
+            "sources": self.sources.to_dict(orient="records"), "dropped": self.dropped.to_dict(orient="records"),
+            "rejected": list(self.rejected),
+        })
+
+    @classmethod
+    def from_dict(cls, parts: Mapping[str, Any]) -> Report:
+        """The inverse of :meth:`to_dict`."""
+        claim_rows = [dict(r) for r in parts["claims"]]
+        quantity_rows = [{"claim_id": r["claim_id"], **q} for r in claim_rows for q in r.pop("quantities", [])]
+        for q in quantity_rows:
+            q["high"] = float("inf") if q.get("high") is None else q["high"]
+            q["low"] = float("-inf") if q.get("low") is None else q["low"]
+        clusters = tuple(ClusterScore.from_dict(r) for r in parts["clusters"])
+        claims = pd.DataFrame(claim_rows)
+        by_id = {r["claim_id"]: r for r in claim_rows}
+        denials = {s.cluster_id: [{k: by_id[c].get(k) for k in DENIAL_FIELDS} for c in s.linked_denials
+                                  if c in by_id] for s in clusters if s.linked_denials}
         return cls(
-            clusters=tuple(est.scores_),
-            claims=claims,
-            quantities=est.quantities_,
-            dropped=est.dropped_,
-            rejected=tuple(est.rejected_),
-            sources=est.sources_,
-            denials=dict(est.denial_links_),
-            events=est.events_,
-            summary=summary,
-            settings=est.config_.to_dict(),
-            model=est.embedder_identity_,
-            version=_package_version(),
+            clusters=clusters, claims=claims,
+            quantities=pd.DataFrame(quantity_rows, columns=list(QUANTITY_COLUMNS)),
+            articles=pd.DataFrame(list(parts["articles"]), columns=list(ARTICLE_FIELDS)),
+            dropped=pd.DataFrame(list(parts["dropped"])),
+            rejected=tuple(dict(r) for r in parts["rejected"]),
+            sources=pd.DataFrame([{k: _sig6(v) for k, v in r.items()} for r in parts["sources"]]),
+            denials=denials,
+            events=pd.DataFrame(list(parts["events"])),
+            summary=dict(parts["summary"]), settings=dict(parts["settings"]),
+            model=str(parts["model"]), version=str(parts["version"]),
         )
+
+    @classmethod
+    def read(cls, outdir: str | Path) -> Report:
+        """Read back the report of a scored output folder (``corroborate score -o OUTDIR``)."""
+        out = Path(outdir)
+        needed = ("run.json", "clusters.jsonl", "claims.jsonl", "articles.jsonl", "events.jsonl",
+                  "sources.csv", "dropped.jsonl", "rejected.jsonl")
+        missing = [name for name in needed if not (out / name).is_file()]
+        if missing:
+            raise InputError(f"{out}: not a complete output folder of `corroborate score` "
+                             f"(missing {', '.join(missing)}); score the corpus again to write them")
+        run = _read_json(out / "run.json")
+        return cls.from_dict({
+            "version": run.get("version", "0+unknown"), "model": run.get("model", ""),
+            "settings": run.get("settings", {}), "summary": run.get("summary", {}),
+            "clusters": _read_jsonl(out / "clusters.jsonl"), "claims": _read_jsonl(out / "claims.jsonl"),
+            "articles": _read_jsonl(out / "articles.jsonl"), "events": _read_jsonl(out / "events.jsonl"),
+            "sources": _read_csv(out / "sources.csv"), "dropped": _read_jsonl(out / "dropped.jsonl"),
+            "rejected": _read_jsonl(out / "rejected.jsonl"),
+        })
 
     # ------------------------------------------------------------------ views
     def claim_records(self) -> list[dict[str, Any]]:
-        """Rows of ``claims.jsonl``: claim fields, cluster_id, published_at, quantities."""
+        """Rows of ``claims.jsonl``: claim fields, cluster_id, published_at, context, quantities."""
         q = quantities_by_claim(self.quantities)
         records = self.claims.to_dict(orient="records")
         for r in records:
@@ -103,3 +221,45 @@ class Report:
         for r in self.claim_records():
             out.setdefault(int(r["cluster_id"]), []).append(r)
         return out
+
+    def run_record(self) -> dict[str, Any]:
+        """The content of ``run.json``."""
+        return {"version": self.version, "model": self.model, "settings": self.settings,
+                "summary": self.summary}
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: cannot read it as JSON ({exc})") from exc
+    if not isinstance(value, dict):
+        raise InputError(f"{path}: expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:line {lineno}: not JSON ({exc.msg}, column {exc.colno})") from exc
+            if not isinstance(row, dict):
+                raise InputError(f"{path}:line {lineno}: expected a JSON object")
+            rows.append(row)
+    return rows
+
+
+def _read_csv(path: Path) -> list[dict[str, Any]]:
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"source": str})
+    return _records(frame.to_dict(orient="records"))
+
+
+def _records(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in rows]
+
+
