@@ -25,7 +25,7 @@ from .errors import (
 from .io import read_articles
 from .pipeline import Corroborator
 from .quantities import Quantity, extract_quantities, parse_quantities
-from .report import Report, render_markdown, render_table, write_outputs
+from .report import Report, render_html, render_markdown, render_table, write_outputs
 from .score import ClusterInput, ClusterScore, ScoringContext, effective_source_count, score_cluster
 from .truth import TruthDiscovery
 
@@ -55,6 +55,7 @@ __all__ = [
     "extract_quantities",
     "parse_quantities",
     "read_articles",
+    "render_html",
     "render_markdown",
     "render_table",
     "score_cluster",

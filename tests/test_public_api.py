@@ -6,7 +6,7 @@ EXPECTED = [
     "CachedEmbedder", "ClaimClusterer", "ClusterInput", "ClusterScore", "ConfidenceModel", "Config", "ConfigError", "CorroborateError",
     "Corroborator", "Embedder", "EmbeddingCache", "InputError", "ModelError", "NotFittedError",
     "Quantity", "RecordError", "Report", "ScoringContext", "SentenceTransformerEmbedder", "TruthDiscovery", "effective_source_count",
-    "extract_claims", "extract_quantities", "parse_quantities", "read_articles", "render_markdown",
+    "extract_claims", "extract_quantities", "parse_quantities", "read_articles", "render_html", "render_markdown",
     "render_table", "score_cluster", "split_sentences", "write_outputs",
 ]
 

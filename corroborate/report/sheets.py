@@ -173,10 +173,12 @@ def _reason_lines(reasons: Sequence[Reason]) -> tuple[ReasonLine, ...]:
 
 def _card(rank: int, score: ClusterScore, claims: list[dict[str, Any]], report: Report,
           articles: Mapping[str, Mapping[str, Any]], label: str) -> Card:
+    dissenting = {cid for u in score.quantities for d in u.dissent for cid in d.claim_ids}
     rows = []
     for c in sorted(claims, key=lambda c: (c.get("published_at") or "~", c["source"], c["claim_id"])):
         article = articles.get(c["article_id"], {})
-        rows.append({**c, "title": article.get("title"), "url": article.get("url")})
+        rows.append({**c, "title": article.get("title"), "url": article.get("url"),
+                     "dissents": c["claim_id"] in dissenting})
     stated: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for c in rows:
         for q in c["quantities"]:

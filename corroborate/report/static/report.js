@@ -77,4 +77,6 @@
     });
   });
   apply();
+  // when the page became usable, in ms since navigation (read by benchmarks/bench_report.py)
+  document.body.setAttribute("data-ready-ms", String(Math.round(performance.now())));
 })();
