@@ -8,6 +8,7 @@ import base64
 import hashlib
 import html as html_module
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import pytest
 from corroborate import Config, Corroborator, Report, write_outputs
 from corroborate.cli import EXIT_INPUT, EXIT_OK, main
 from corroborate.report import claim_reviews, reason_text, render, render_html, render_markdown
+from corroborate.report.model import CONTEXT_CHARS, _context
 from corroborate.report.sheets import PLOT_MARGIN, PLOT_WIDTH, event_sheets, strip
 from corroborate.report.templating import safe_url
 from corroborate.score import REASON_VALUES, Dissent, Reason, UnitConsensus
@@ -161,7 +163,8 @@ def test_html_is_self_contained_and_its_policy_matches_its_script(example_report
     # nothing is fetched: every src is a data: URI, no <link>, no url() in the style sheet
     assert all(src.startswith("data:") for src in re.findall(r"""\bsrc=["']([^"']*)""", html))
     assert "<link" not in html and "url(" not in html and "@import" not in html
-    assert html.count("<script") == 1 and html.count("<style") == 1
+    assert html.count("<script") == 2 and html.count("<style") == 1
+    assert html.count('<script type="application/json" id="claims-data">') == 1     # data, never run
     script = html.split("<script>")[1].split("</script>")[0]
     style = html.split("<style>")[1].split("</style>")[0]
     policy = html_module.unescape(re.search(  # type: ignore[union-attr]
@@ -190,15 +193,40 @@ def test_event_sheets_hold_every_card_in_order(example_report: Report) -> None:
     assert positions == sorted(positions)
 
 
-def test_every_claim_is_shown_in_its_context(example_report: Report) -> None:
+def _claim_data(html: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(html.split('<script type="application/json" id="claims-data">')[1].split("</script>")[0])
+
+
+def test_every_claim_of_a_card_is_in_the_page_in_its_context(example_report: Report) -> None:
     html = render_html(example_report)
+    data = _claim_data(html)
     multi = {c.cluster_id for c in example_report.clusters if c.n_sources >= 2 and not c.generic}
+    assert set(data["cards"]) == {str(c) for c in multi}
     claims = example_report.claims[example_report.claims["cluster_id"].isin(multi)]
-    assert len(claims) > 10
-    for row in claims.itertuples():
-        assert f'id="claim-{row.claim_id}"' in html
-        assert row.context_before == "" or not row.context_before.endswith(" " * 2)
-    assert html.count("<mark>") == len(claims)
+    rows = {r[0]: r for rows in data["cards"].values() for r in rows}
+    assert len(claims) > 10 and set(rows) == set(claims["claim_id"])
+    for c in claims.itertuples():
+        _, source, day, article, before, text, after, stance, origin, copy, dissents = rows[c.claim_id]
+        assert (source, text, before, after, stance) == (c.source, c.text, c.context_before, c.context_after,
+                                                       c.stance)
+        assert day == (c.published_at or "")[:10] and isinstance(dissents, bool)
+        assert origin is None or isinstance(origin, str)                 # never NaN ("cites nan")
+        title, url = data["articles"][article]
+        assert title and (url is None or url.startswith("http"))
+
+
+def test_claim_records_hold_none_for_missing_values(example_report: Report) -> None:
+    for r in example_report.claim_records():
+        assert not any(isinstance(v, float) and v != v for v in r.values()), r["claim_id"]
+
+
+def test_context_is_the_article_text_around_the_claim() -> None:
+    text = "First sentence here. " * 20 + "The claim itself. " + "After words go on. " * 20
+    start = text.index("The claim itself.")
+    before, after = _context(text, start, start + len("The claim itself."))
+    assert before.startswith("…") and text[:start].endswith(before[1:]) and len(before) <= CONTEXT_CHARS + 1
+    assert after.endswith("…") and text[start + len("The claim itself."):].startswith(after[:-1])
+    assert _context("Short. Claim.", 7, 13) == ("Short. ", "")
 
 
 def test_strip_puts_each_figure_on_the_axis_and_flags_dissent() -> None:
@@ -230,3 +258,23 @@ def test_score_prints_where_the_html_report_is(tmp_path: Path, capsys: pytest.Ca
     assert main(["score", str(EXAMPLE), "-o", str(tmp_path), "-q", "--no-cache"]) == EXIT_OK
     out = capsys.readouterr().out
     assert f"open {(tmp_path / 'report.html').resolve().as_uri()}" in out
+
+
+def test_strip_order_never_depends_on_input_order() -> None:
+    unit = UnitConsensus(unit="killed", consensus=3.0, low=3.0, high=3.0, agreement=1.0, spread=0.0, n_sources=2)
+    stated = [{"source": "a", "value": 3.0, "low": 3.0, "high": 3.0},
+              {"source": "a", "value": 3.0, "low": 2.7, "high": 3.3},
+              {"source": "b", "value": 3.0, "low": 3.0, "high": float("inf")}]
+    assert strip(unit, stated) == strip(unit, stated[::-1]) == strip(unit, stated[1:] + stated[:1])
+
+
+def test_report_bytes_do_not_depend_on_the_hash_seed(example_report: Report, tmp_path: Path) -> None:
+    write_outputs(example_report, tmp_path / "run")
+    outs = []
+    for seed in ("1", "2"):
+        target = tmp_path / f"seed{seed}"
+        subprocess.run([sys.executable, "-m", "corroborate.cli", "report", str(tmp_path / "run"), "-o", str(target),
+                        "-f", "html", "-f", "md", "-f", "json"], check=True, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        outs.append([(target / n).read_bytes() for n in ("report.html", "report.md", "report.json")])
+    assert outs[0] == outs[1]

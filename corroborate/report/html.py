@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .model import Report
 from .plots import confidence_histogram, data_uri
-from .sheets import PLOT_MARGIN, PLOT_WIDTH, corroborated, event_sheets
+from .sheets import PLOT_MARGIN, PLOT_WIDTH, claim_data, corroborated, event_sheets
 from .templating import environment
 
 #: single-source claims listed in the HTML report (the rest are in clusters.jsonl)
@@ -48,9 +48,10 @@ def render_html(report: Report) -> str:
     single = [c for c in report.clusters if c.n_sources < 2 and not c.generic]
     bands = [{"label": label, "multi": sum(lo <= c.confidence < hi for c in multi),
               "single": sum(lo <= c.confidence < hi for c in single)} for lo, hi, label in BANDS]
+    sheets = event_sheets(report)
     histogram = data_uri(confidence_histogram([c.confidence for c in multi], [c.confidence for c in single]))
     return environment().get_template("report.html.j2").render(
-        report=report, summary=report.summary, settings=report.settings, sheets=event_sheets(report),
+        report=report, summary=report.summary, settings=report.settings, sheets=sheets, claims_data=claim_data(sheets),
         generic=generic, single=single[:MAX_SINGLE_SOURCE_ROWS], n_single=len(single), bands=bands,
         histogram=histogram, sources=report.sources.to_dict(orient="records"),
         outlets=sorted(report.articles["source"].unique()) if len(report.articles) else [],

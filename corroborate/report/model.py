@@ -25,7 +25,7 @@ from ..schema import QUANTITY_COLUMNS
 from ..score import ClusterScore
 
 #: characters of article text shown on each side of a claim ("in context")
-CONTEXT_CHARS = 240
+CONTEXT_CHARS = 160
 #: article fields a report keeps (not the text: a report links to the article)
 ARTICLE_FIELDS = ("article_id", "source", "title", "url", "published_at", "event_id", "copy_group", "n_claims")
 #: a denying claim's fields that a linked cluster shows
@@ -160,17 +160,19 @@ class Report:
     @classmethod
     def from_dict(cls, parts: Mapping[str, Any]) -> Report:
         """The inverse of :meth:`to_dict`."""
-        claim_rows = [dict(r) for r in parts["claims"]]
-        quantity_rows = [{"claim_id": r["claim_id"], **q} for r in claim_rows for q in r.pop("quantities", [])]
-        for q in quantity_rows:
-            q["high"] = float("inf") if q.get("high") is None else q["high"]
-            q["low"] = float("-inf") if q.get("low") is None else q["low"]
+        full_rows = _records(parts["claims"])
+        for r in full_rows:
+            r["quantities"] = [{**q, "low": float("-inf") if q.get("low") is None else q["low"],
+                                "high": float("inf") if q.get("high") is None else q["high"]}
+                               for q in r.get("quantities") or []]
+        quantity_rows = [{"claim_id": r["claim_id"], **q} for r in full_rows for q in r["quantities"]]
+        claim_rows = [{k: v for k, v in r.items() if k != "quantities"} for r in full_rows]
         clusters = tuple(ClusterScore.from_dict(r) for r in parts["clusters"])
         claims = pd.DataFrame(claim_rows)
         by_id = {r["claim_id"]: r for r in claim_rows}
         denials = {s.cluster_id: [{k: by_id[c].get(k) for k in DENIAL_FIELDS} for c in s.linked_denials
                                   if c in by_id] for s in clusters if s.linked_denials}
-        return cls(
+        report = cls(
             clusters=clusters, claims=claims,
             quantities=pd.DataFrame(quantity_rows, columns=list(QUANTITY_COLUMNS)),
             articles=pd.DataFrame(list(parts["articles"]), columns=list(ARTICLE_FIELDS)),
@@ -182,6 +184,9 @@ class Report:
             summary=dict(parts["summary"]), settings=dict(parts["settings"]),
             model=str(parts["model"]), version=str(parts["version"]),
         )
+        # the rows as read, quantities included: every renderer reads them, none rebuilds them
+        object.__setattr__(report, "_claim_rows", full_rows)
+        return report
 
     @classmethod
     def read(cls, outdir: str | Path) -> Report:
@@ -206,8 +211,11 @@ class Report:
     # ------------------------------------------------------------------ views
     def claim_records(self) -> list[dict[str, Any]]:
         """Rows of ``claims.jsonl``: claim fields, cluster_id, published_at, context, quantities."""
+        rows = self.__dict__.get("_claim_rows")
+        if rows is not None:
+            return [dict(r) for r in rows]
         q = quantities_by_claim(self.quantities)
-        records = self.claims.to_dict(orient="records")
+        records = _records(self.claims.to_dict(orient="records"))       # a missing value is None, never NaN
         for r in records:
             r["quantities"] = q.get(r["claim_id"], [])
         return records

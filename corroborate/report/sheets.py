@@ -17,6 +17,7 @@ import pandas as pd
 from ..score import ClusterScore, Reason, UnitConsensus
 from .model import Report
 from .reasons import reason_text, reason_title
+from .templating import day, safe_url
 
 #: width of a strip or timeline plot, in SVG units, and its left/right margin
 PLOT_WIDTH, PLOT_MARGIN = 260.0, 10.0
@@ -57,6 +58,8 @@ class Strip:
     axis_low: float
     axis_high: float
     log: bool
+    least: float            # the smallest and largest figure stated: the axis's labels
+    most: float
 
 
 @dataclass(frozen=True)
@@ -132,21 +135,22 @@ def _x(value: float, low: float, high: float, log: bool) -> float:
         t = (math.log(value) - math.log(low)) / (math.log(high) - math.log(low))
     else:
         t = (value - low) / (high - low) if high > low else 0.5
-    return round(PLOT_MARGIN + t * (PLOT_WIDTH - 2 * PLOT_MARGIN), 2)
+    return round(PLOT_MARGIN + t * (PLOT_WIDTH - 2 * PLOT_MARGIN), 1)
 
 
 def strip(unit: UnitConsensus, stated: Sequence[Mapping[str, Any]]) -> Strip:
     """A strip of the figures ``stated`` (``source, value, low, high``) for ``unit``."""
     dissenters = {(d.source, d.value) for d in unit.dissent}
     points = sorted({(str(q["source"]), float(q["value"]), float(q["low"]), float(q["high"])) for q in stated},
-                    key=lambda p: (p[1], p[0]))
+                    key=lambda p: (p[1], p[0], p[2], p[3]))
     bounds = [b for p in points for b in (p[2], p[3]) if math.isfinite(b) and b > 0]
     lo, hi, log = _scale([p[1] for p in points] + [unit.consensus] + bounds)
     marks = tuple(Mark(source=s, value=v, low=a, high=b, x=_x(v, lo, hi, log), x_low=_x(a, lo, hi, log),
                        x_high=_x(b, lo, hi, log), dissent=(s, v) in dissenters) for s, v, a, b in points)
     return Strip(unit=unit.unit, consensus=unit, marks=marks, x_consensus=_x(unit.consensus, lo, hi, log),
                  x_low=_x(unit.low, lo, hi, log), x_high=_x(unit.high, lo, hi, log),
-                 axis_low=lo, axis_high=hi, log=log)
+                 axis_low=lo, axis_high=hi, log=log, least=points[0][1] if points else unit.consensus,
+                 most=points[-1][1] if points else unit.consensus)
 
 
 def timeline(unit: UnitConsensus) -> tuple[Step, ...]:
@@ -161,7 +165,7 @@ def timeline(unit: UnitConsensus) -> tuple[Step, ...]:
     for e, t in zip(steps, times, strict=True):
         x = PLOT_MARGIN + (t - t0) / (t1 - t0) * (PLOT_WIDTH - 2 * PLOT_MARGIN) if t1 > t0 else PLOT_WIDTH / 2
         y = 38.0 - (_x(e.value, lo, hi, log) - PLOT_MARGIN) / (PLOT_WIDTH - 2 * PLOT_MARGIN) * 30.0
-        out.append(Step(value=e.value, first_seen=e.first_seen, sources=e.sources, x=round(x, 2), y=round(y, 2)))
+        out.append(Step(value=e.value, first_seen=e.first_seen, sources=e.sources, x=round(x, 1), y=round(y, 1)))
     return tuple(out)
 
 
@@ -189,6 +193,43 @@ def _card(rank: int, score: ClusterScore, claims: list[dict[str, Any]], report: 
                 claims=tuple(rows), denials=tuple(report.denials.get(score.cluster_id, [])), strips=strips,
                 outlets=tuple(sorted({c["source"] for c in rows})), model_score=z,
                 baseline=None if z is None else round(z - sum(r.effect for r in score.reasons), 4))
+
+
+#: the fields of a claim row in the HTML's claim data, in order (report.js reads them by position);
+#: ``article`` indexes the ``articles`` rows, each ``[title, url]``
+CLAIM_ROW = ("claim_id", "source", "day", "article", "context_before", "text", "context_after", "stance",
+             "attributed_to", "copy", "dissents")
+
+
+def _text(x: Any) -> str | None:
+    return x if isinstance(x, str) and x else None
+
+
+def claim_data(sheets: Sequence[EventSheet]) -> dict[str, Any]:
+    """Every card's claims as compact rows (:data:`CLAIM_ROW`) keyed by cluster id, and their articles.
+
+    The page keeps them as JSON data and builds a card's list when it is opened:
+    thousands of claims in context would otherwise be most of the page's parse
+    and layout time. URLs are checked here (``safe_url``); anything else is null.
+    """
+    articles: dict[str, int] = {}
+    article_rows: list[list[Any]] = []
+    cards: dict[str, list[list[Any]]] = {}
+    for sheet in sheets:
+        for card in sheet.cards:
+            rows = []
+            for c in card.claims:
+                if c["article_id"] not in articles:
+                    articles[c["article_id"]] = len(article_rows)
+                    article_rows.append([_text(c.get("title")) or f"article {c['article_id']}",
+                                         safe_url(c.get("url"))])
+                copy = (f"{c['copy_kind']} {c['copy_name']}" if _text(c.get("copy_kind"))
+                        and c["copy_kind"] != "source" else None)
+                rows.append([c["claim_id"], c["source"], day(c.get("published_at")), articles[c["article_id"]],
+                             c.get("context_before") or "", c["text"], c.get("context_after") or "",
+                             _text(c.get("stance")), _text(c.get("attributed_to")), copy, bool(c["dissents"])])
+            cards[str(card.score.cluster_id)] = rows
+    return {"articles": article_rows, "cards": cards}
 
 
 def corroborated(report: Report) -> list[ClusterScore]:

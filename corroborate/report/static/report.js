@@ -8,19 +8,41 @@
   var shown = document.getElementById("shown");
   var sheets = Array.prototype.slice.call(document.querySelectorAll("section.sheet"));
   var cards = Array.prototype.slice.call(document.querySelectorAll("article.card"));
-  var text = new Map();
-  cards.forEach(function (c) { text.set(c, c.textContent.toLowerCase()); });
-  sheets.forEach(function (s) {
-    var head = s.querySelector(".sheet-head");
-    text.set(s, head ? head.textContent.toLowerCase() : "");
-  });
+  // the claims of every card, as rows (corroborate/report/sheets.py CLAIM_ROW), and the search text of
+  // every card and sheet: both made on first use, so that a large report opens as fast as it parses
+  var data = null, text = null;
+  function claims() {
+    if (data === null) { data = JSON.parse(document.getElementById("claims-data").textContent); }
+    return data;
+  }
+  function index() {
+    if (text !== null) { return text; }
+    var d = claims();
+    text = new Map();
+    cards.forEach(function (c) {
+      var rows = d.cards[c.id.replace("cluster-", "")] || [];
+      var said = rows.map(function (r) { return [r[1], d.articles[r[3]][0], r[5], r[8] || ""].join(" "); });
+      text.set(c, (c.textContent + " " + said.join(" ")).toLowerCase());
+    });
+    sheets.forEach(function (s) {
+      var head = s.querySelector(".sheet-head");
+      text.set(s, head ? head.textContent.toLowerCase() : "");
+    });
+    return text;
+  }
 
   function number(input, fallback) {
     var v = parseFloat(input.value);
     return isNaN(v) ? fallback : v;
   }
 
+  function count(nCards, nSheets) {
+    shown.textContent = "Showing " + nCards + " of " + cards.length + " cards in " + nSheets + " of " +
+      sheets.length + " events";
+  }
+
   function apply() {
+    var text = index();
     var words = q.value.toLowerCase().split(/\s+/).filter(Boolean);
     var lo = number(cmin, 0), hi = number(cmax, 1);
     var who = outlet.value, which = eventSel.value;
@@ -45,9 +67,50 @@
       nCards += visible;
       if (showSheet) { nSheets += 1; }
     });
-    shown.textContent = "Showing " + nCards + " of " + cards.length + " cards in " + nSheets + " of " +
-      sheets.length + " events";
+    count(nCards, nSheets);
   }
+
+  function node(tag, cls, content) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (content !== undefined && content !== null) { e.textContent = content; }
+    return e;
+  }
+  function words(parent, content) { parent.appendChild(document.createTextNode(content)); }
+  function tag(parent, cls, content) { words(parent, " "); parent.appendChild(node("span", "tag " + cls, content)); }
+  function build(details) {
+    if (details.hasAttribute("data-built")) { return; }
+    var list = details.querySelector("ol.claims");
+    var d = claims();
+    (d.cards[details.getAttribute("data-cluster")] || []).forEach(function (r) {
+      var article = d.articles[r[3]];
+      var li = node("li");
+      li.id = "claim-" + r[0];
+      li.appendChild(node("b", null, r[1]));
+      words(li, " · ");
+      li.appendChild(node("time", null, r[2]));
+      words(li, " · ");
+      if (article[1] && /^https?:\/\//i.test(article[1])) {
+        var a = node("a", null, article[0]);
+        a.href = article[1]; a.rel = "noreferrer nofollow"; a.target = "_blank";
+        li.appendChild(a);
+      } else { words(li, article[0]); }
+      if (r[7] && r[7] !== "asserted") { tag(li, r[7], r[7]); }
+      if (r[10]) { tag(li, "denied", "dissents"); }
+      if (r[8]) { tag(li, "", "cites " + r[8]); }
+      if (r[9]) { tag(li, "", r[9]); }
+      var quote = node("blockquote");
+      words(quote, r[4]);
+      quote.appendChild(node("mark", null, r[5]));
+      words(quote, r[6]);
+      li.appendChild(quote);
+      list.appendChild(li);
+    });
+    details.setAttribute("data-built", "");
+  }
+  document.querySelectorAll("details.all-claims").forEach(function (d) {
+    d.addEventListener("toggle", function () { if (d.open) { build(d); } });
+  });
 
   var timer = null;
   function later() { clearTimeout(timer); timer = setTimeout(apply, 120); }
@@ -76,7 +139,7 @@
       });
     });
   });
-  apply();
+  count(cards.length, sheets.length);            // everything is shown until a filter is used
   // when the page became usable, in ms since navigation (read by benchmarks/bench_report.py)
   document.body.setAttribute("data-ready-ms", String(Math.round(performance.now())));
 })();
