@@ -28,6 +28,9 @@ _TERMINAL = re.compile(r"""[.!?…]["'”’)\]]*\s*$""")
 _QUESTION = re.compile(r"""\?["'”’)\]]*\s*$""")
 _SPACE = re.compile(r"\s+")
 _LEAD = re.compile(r"(?:\s|[—–•·*]|-(?=\s))*")
+#: Chinese and Japanese script: no spaces between words, its own full stops
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_STOP = re.compile(r"[。！？]+[」』”’）)]*")
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,23 @@ def split_sentences(text: str) -> list[Sentence]:
                     if start < end:
                         out.append(Sentence(start, end, text[start:end]))
         line_start += len(line)
-    return out
+    return [piece for sentence in out for piece in _split_cjk(text, sentence)]
+
+
+def _split_cjk(text: str, sentence: Sentence) -> list[Sentence]:
+    """Split a span at Chinese/Japanese full stops (。！？), which syntok does not know."""
+    if not _CJK_STOP.search(sentence.text):
+        return [sentence]
+    pieces, start = [], sentence.start
+    for m in _CJK_STOP.finditer(text, sentence.start, sentence.end):
+        a, b = _trim(text, start, m.end())
+        if a < b:
+            pieces.append(Sentence(a, b, text[a:b]))
+        start = m.end()
+    a, b = _trim(text, start, sentence.end)
+    if a < b:
+        pieces.append(Sentence(a, b, text[a:b]))
+    return pieces
 
 
 @lru_cache(maxsize=1)
@@ -80,16 +99,23 @@ def boilerplate_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def word_count(text: str) -> int:
-    return sum(1 for token in text.split() if _WORD.search(token))
+    """Words of ``text``; in Chinese or Japanese script, where words are not spaced, each character counts."""
+    count = 0
+    for token in text.split():
+        cjk = len(_CJK.findall(token))
+        count += cjk + (1 if _WORD.search(_CJK.sub("", token)) else 0) if cjk else (1 if _WORD.search(token) else 0)
+    return count
 
 
 def _normalise(text: str) -> str:
     return _SPACE.sub(" ", re.sub(r"[^\w\s]", "", text.casefold())).strip()
 
 
-def drop_reason(sentence: str, *, min_words: int) -> str | None:
+def drop_reason(sentence: str, *, min_words: int, max_chars: int | None = None) -> str | None:
     """Why ``sentence`` is not a claim on its own merits, or ``None`` if it may be one."""
     stripped = sentence.strip()
+    if max_chars is not None and len(stripped) > max_chars:
+        return "too_long"
     for group, pattern in boilerplate_patterns():
         if pattern.search(stripped):
             return f"boilerplate:{group}"
@@ -100,12 +126,27 @@ def drop_reason(sentence: str, *, min_words: int) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class SentenceLimits:
+    """Sentences of one article past ``max_sentences`` are dropped (``over_sentence_limit``),
+    and a sentence longer than ``max_chars`` characters too (``too_long``: no parse, no embedding)."""
+
+    max_sentences: int | None = None
+    max_chars: int | None = None
+
+
 def _article_sentences(
-    text: str, title: str | None, *, min_words: int
+    text: str, title: str | None, *, min_words: int, limits: SentenceLimits = SentenceLimits()
 ) -> Iterator[tuple[int, Sentence, str | None]]:
     seen: set[str] = set()
     title_key = _normalise(title) if title else None
     for idx, sentence in enumerate(split_sentences(text)):
+        if limits.max_sentences is not None and idx >= limits.max_sentences:
+            yield idx, sentence, "over_sentence_limit"
+            continue
+        if limits.max_chars is not None and len(sentence.text) > limits.max_chars:
+            yield idx, sentence, "too_long"
+            continue
         key = _normalise(sentence.text)
         reason = None
         if title_key is not None and key == title_key:
@@ -121,7 +162,8 @@ def _article_sentences(
         yield idx, sentence, reason
 
 
-def extract_claims(articles: pd.DataFrame, *, min_words: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+def extract_claims(articles: pd.DataFrame, *, min_words: int = 5,
+                   limits: SentenceLimits = SentenceLimits()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split ``articles`` into (claims, dropped) frames; see :mod:`corroborate.schema`."""
     require_columns(articles, ("article_id", "source", "text"), "articles")
     claims: list[tuple[object, ...]] = []
@@ -131,7 +173,7 @@ def extract_claims(articles: pd.DataFrame, *, min_words: int = 5) -> tuple[pd.Da
         articles["article_id"], articles["source"], articles["text"], titles, strict=True
     ):
         title = title if isinstance(title, str) else None
-        for idx, sentence, reason in _article_sentences(text, title, min_words=min_words):
+        for idx, sentence, reason in _article_sentences(text, title, min_words=min_words, limits=limits):
             if reason is None:
                 claims.append((f"{article_id}:{idx}", article_id, source, idx,
                                sentence.start, sentence.end, sentence.text))
@@ -146,4 +188,4 @@ def extract_claims(articles: pd.DataFrame, *, min_words: int = 5) -> tuple[pd.Da
     return claims_frame, dropped_frame
 
 
-__all__ = ["Sentence", "split_sentences", "extract_claims", "drop_reason"]
+__all__ = ["Sentence", "SentenceLimits", "split_sentences", "extract_claims", "drop_reason"]

@@ -40,6 +40,10 @@ _TOML_KEYS: dict[str, tuple[str, str]] = {
     "cache": ("embedding", "cache"),
     "cache_dir": ("embedding", "cache_dir"),
     "min_words": ("claims", "min_words"),
+    "max_article_chars": ("claims", "max_article_chars"),
+    "max_sentences_per_article": ("claims", "max_sentences_per_article"),
+    "max_sentence_chars": ("claims", "max_sentence_chars"),
+    "long_articles": ("claims", "long_articles"),
     "distance_threshold": ("cluster", "distance_threshold"),
     "approx_rel_width": ("quantities", "approx_rel_width"),
     "agreement_rel_tolerance": ("quantities", "agreement_rel_tolerance"),
@@ -58,6 +62,88 @@ _TOML_KEYS: dict[str, tuple[str, str]] = {
     "group_figures": ("cluster", "group_figures"),
 }
 _FIELD_OF = {place: name for name, place in _TOML_KEYS.items()}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _given(value: Any) -> str:
+    kind = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", dict: "a table",
+            list: "an array", type(None): "nothing"}.get(type(value), type(value).__name__)
+    text = repr(value)
+    return f"{text[:60]}{'…' if len(text) > 60 else ''} ({kind})"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a setting may be: its type and, for numbers, its range (``"[" / "("`` closed or open)."""
+
+    kind: str                               # bool | int | float | text | optional_text | choice
+    low: float | None = None
+    high: float | None = None
+    bounds: str = "[]"
+    choices: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind in ("text", "optional_text"):
+            return "a non-empty string" + (" (or absent)" if self.kind == "optional_text" else "")
+        if self.kind == "choice":
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        what = "an integer" if self.kind == "int" else "a number"
+        if self.low is None and self.high is None:
+            return f"{what} (finite)"
+        lo = "-inf" if self.low is None else f"{self.low:g}"
+        hi = "inf" if self.high is None else f"{self.high:g}"
+        return f"{what} in {self.bounds[0]}{lo}, {hi}{self.bounds[1]}"
+
+    def problem(self, value: Any) -> str | None:
+        """``None`` when ``value`` is allowed, else what is allowed."""
+        if self.kind == "bool":
+            ok = isinstance(value, bool)
+        elif self.kind == "text":
+            ok = isinstance(value, str) and bool(value.strip())
+        elif self.kind == "optional_text":
+            ok = value is None or (isinstance(value, str) and bool(value.strip()))
+        elif self.kind == "choice":
+            ok = isinstance(value, str) and value in self.choices
+        else:
+            ok = (isinstance(value, int) and not isinstance(value, bool) if self.kind == "int"
+                  else _is_number(value)) and math.isfinite(value)
+            if ok and self.low is not None:
+                ok = value >= self.low if self.bounds[0] == "[" else value > self.low
+            if ok and self.high is not None:
+                ok = value <= self.high if self.bounds[1] == "]" else value < self.high
+        return None if ok else self.describe()
+
+
+#: the rule of every setting (event_weights and confidence_model are checked as a whole)
+RULES: dict[str, Rule] = {
+    "model": Rule("text"), "batch_size": Rule("int", 1, 65536), "device": Rule("text"), "cache": Rule("bool"),
+    "cache_dir": Rule("optional_text"), "min_words": Rule("int", 1, 1000),
+    "max_article_chars": Rule("int", 1000, 10_000_000), "max_sentences_per_article": Rule("int", 1, 100_000),
+    "max_sentence_chars": Rule("int", 50, 100_000), "long_articles": Rule("choice", choices=("truncate", "reject")),
+    "distance_threshold": Rule("float", 0, 2, "()"), "group_figures": Rule("bool"),
+    "approx_rel_width": Rule("float", 0, 1, "[)"), "agreement_rel_tolerance": Rule("float", 0, 1, "[)"),
+    "reliability_prior_mean": Rule("float", 0, 1, "()"), "reliability_prior_strength": Rule("float", 0, None),
+    "truth_intercept": Rule("float"), "copy_threshold": Rule("float", 0, 1, "(]"),
+    "denial_link_threshold": Rule("float", 0, 2, "()"), "event_distance_threshold": Rule("float", 0, 1, "()"),
+    "event_intercept": Rule("float"), "event_candidate_similarity": Rule("float", 0, 1, "[)"),
+    "event_bare_lead_similarity": Rule("float", 0, 1, "(]"), "generic_min_events": Rule("int", 2, None),
+    "generic_distance_threshold": Rule("float", 0, 2, "()"), "scoring_version": Rule("text"),
+}
+
+
+def check_settings(flat: Mapping[str, Any], origin: str) -> None:
+    """Raise :class:`ConfigError` naming ``origin``, the section and key, what is allowed and what was given."""
+    for name, value in flat.items():
+        rule = RULES.get(name)
+        problem = rule.problem(value) if rule is not None else None
+        if problem:
+            section, key = _TOML_KEYS[name]
+            raise ConfigError(f"{origin}: [{section}] {key} must be {problem}; got {_given(value)}")
 
 
 def models_dir() -> Path:
@@ -127,8 +213,12 @@ class Config:
     device: str
     cache: bool
     cache_dir: str | None
-    # claims
+    # claims, and the limits that keep one giant article from stalling a run
     min_words: int
+    max_article_chars: int
+    max_sentences_per_article: int
+    max_sentence_chars: int
+    long_articles: str              # truncate | reject
     # clustering (within an event)
     distance_threshold: float
     group_figures: bool
@@ -156,48 +246,20 @@ class Config:
     trained_on: str = ""
 
     def __post_init__(self) -> None:
-        def bad(name: str, allowed: str) -> ConfigError:
-            value = getattr(self, name)
-            return ConfigError(f"Config.{name} must be {allowed}; got {value!r}")
-
-        if not isinstance(self.model, str) or not self.model:
-            raise bad("model", "a non-empty model name or path")
-        if not isinstance(self.batch_size, int) or self.batch_size < 1:
-            raise bad("batch_size", "an integer >= 1")
-        if not isinstance(self.min_words, int) or self.min_words < 1:
-            raise bad("min_words", "an integer >= 1")
-        if not 0.0 < float(self.distance_threshold) < 2.0:
-            raise bad("distance_threshold", "a cosine distance in (0, 2)")
-        if not 0.0 <= float(self.approx_rel_width) < 1.0:
-            raise bad("approx_rel_width", "a share in [0, 1)")
-        if not 0.0 <= float(self.agreement_rel_tolerance) < 1.0:
-            raise bad("agreement_rel_tolerance", "a share in [0, 1)")
-        if not 0.0 < float(self.reliability_prior_mean) < 1.0:
-            raise bad("reliability_prior_mean", "a probability in (0, 1)")
-        if float(self.reliability_prior_strength) < 0:
-            raise bad("reliability_prior_strength", "a number >= 0")
-        if not 0.0 < float(self.copy_threshold) <= 1.0:
-            raise bad("copy_threshold", "a Jaccard similarity in (0, 1]")
-        if not 0.0 < float(self.denial_link_threshold) < 2.0:
-            raise bad("denial_link_threshold", "a cosine distance in (0, 2)")
-        if not 0.0 < float(self.event_distance_threshold) < 1.0:
-            raise bad("event_distance_threshold", "a distance 1 - p in (0, 1)")
-        if not 0.0 <= float(self.event_candidate_similarity) < 1.0:
-            raise bad("event_candidate_similarity", "a cosine similarity in [0, 1)")
-        if not 0.0 < float(self.event_bare_lead_similarity) <= 1.0:
-            raise bad("event_bare_lead_similarity", "a cosine similarity in (0, 1]")
+        for f in dataclasses.fields(self):
+            if f.name in RULES:
+                problem = RULES[f.name].problem(getattr(self, f.name))
+                if problem:
+                    raise ConfigError(f"Config.{f.name} must be {problem}; got {_given(getattr(self, f.name))}")
         weights = self.event_weights
         if (not isinstance(weights, Mapping) or set(weights) != set(EVENT_FEATURES)
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                           and math.isfinite(v) for v in weights.values())):
-            raise bad("event_weights", f"a table of finite numbers for exactly {', '.join(EVENT_FEATURES)}")
+                or not all(_is_number(v) and math.isfinite(v) for v in weights.values())):
+            raise ConfigError(f"Config.event_weights must be a table of finite numbers for exactly "
+                              f"{', '.join(EVENT_FEATURES)}; got {_given(weights)}")
         object.__setattr__(self, "event_weights", MappingProxyType(dict(sorted(weights.items()))))
-        if not 0.0 < float(self.generic_distance_threshold) < 2.0:
-            raise bad("generic_distance_threshold", "a cosine distance in (0, 2)")
-        if not isinstance(self.generic_min_events, int) or self.generic_min_events < 2:
-            raise bad("generic_min_events", "an integer >= 2")
         if not isinstance(self.confidence_model, ConfidenceModel):
-            raise bad("confidence_model", "a ConfidenceModel (the [confidence] of a model file)")
+            raise ConfigError("Config.confidence_model must be a ConfidenceModel (the \"confidence\" of a "
+                              f"model file); got {_given(self.confidence_model)}")
 
     @classmethod
     def default(cls) -> Config:
@@ -210,6 +272,7 @@ class Config:
         path = Path(path)
         doc = _read_model_file(path.resolve())
         flat = _flatten(doc["settings"], str(path))
+        check_settings(flat, str(path))
         trained = doc.get("trained", {})
         data = trained.get("data", []) if isinstance(trained, dict) else []
         missing = sorted({f.name for f in dataclasses.fields(cls)}
@@ -224,7 +287,9 @@ class Config:
     def from_toml(cls, path: str | Path, base: Config | None = None) -> Config:
         """``base`` (default: the packaged defaults) overridden by the settings in ``path``."""
         path = Path(path)
-        return (base or cls.default()).replace(**_flatten(_read_toml(path), str(path)))
+        flat = _flatten(_read_toml(path), str(path))
+        check_settings(flat, str(path))
+        return (base or cls.default()).replace(**flat)
 
     def settings_sections(self) -> dict[str, dict[str, Any]]:
         """The settings as the sections of a model file (the inverse of loading one)."""

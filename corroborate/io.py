@@ -10,12 +10,16 @@ row and the field, or, with ``errors="skip"``, is left out and listed in
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import math
 import os
+import re
 import tempfile
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -48,25 +52,94 @@ def _blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+#: ANSI escape sequences (colours, cursor moves) and other control characters: never kept
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: relative dates read the clock: the same input would give another output tomorrow
+_RELATIVE = frozenset({"now", "today", "yesterday", "tomorrow", "tonight", "this morning", "last night"})
+#: the years a publication date may have
+YEARS = (1900, 2100)
+
+
+def clean_text(text: str) -> str:
+    """``text`` without ANSI escape sequences or control characters (tabs and newlines stay).
+
+    Each removed character becomes a space, so a sentence keeps its word breaks.
+    """
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(" ", _ANSI.sub(lambda m: " " * len(m.group(0)), text))
+
+
 def _optional_str(value: Any, location: str, name: str) -> str | None:
+    """A text field: ``None`` when blank, else stripped text; any other type is rejected."""
     if _blank(value):
         return None
-    if isinstance(value, (dict, list)):
-        raise RecordError(location, name, f"expected text, got {type(value).__name__}")
-    return str(value).strip()
+    if not isinstance(value, str):
+        raise RecordError(location, name, f"expected text, got {_type_name(value)} {_shown(value)}")
+    return value.strip()
+
+
+def _identifier(value: Any, location: str, name: str) -> str | None:
+    """An outlet or article id: text without control characters (an id may also be an integer)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) and name == "article_id":
+        return str(int(value))
+    text = _optional_str(value, location, name)
+    if text is not None and _CONTROL.search(text):
+        bad = _CONTROL.search(text).group(0)  # type: ignore[union-attr]
+        raise RecordError(location, name, f"contains the control character U+{ord(bad):04X}")
+    return text
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, (bytes, bytearray)):
+        return "bytes"
+    if isinstance(value, (bool, np.bool_)):
+        return "a boolean"
+    if isinstance(value, (int, float, np.number)):
+        return "a number"
+    return type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return f"({text[:40]}{'…' if len(text) > 40 else ''})"
 
 
 def _parse_time(value: Any, location: str) -> pd.Timestamp:
+    """A publication time, UTC. Text is parsed as a date ("2015-03-04", "March 4, 2015 10:00 EST");
+    datetime values (Parquet timestamps, ``datetime``) are taken as they are. Numbers, relative
+    words ("now", "yesterday") and years outside :data:`YEARS` are rejected: epoch numbers are
+    ambiguous (seconds? milliseconds?) and relative words would read the clock."""
+    field = "published_at"
     if _blank(value):
         return pd.NaT
+    if isinstance(value, (bool, np.bool_, int, float, np.number)):
+        raise RecordError(location, field, f"a number {_shown(value)}, not a date; write the date as text "
+                                          "(ISO 8601, e.g. 2015-03-04T10:00:00Z) or store a timestamp column")
+    if isinstance(value, str):
+        text = value.strip()
+        if text.casefold() in _RELATIVE or not any(ch.isdigit() for ch in text):
+            raise RecordError(location, field, f"not an absolute date: {text[:60]!r}")
+        if text.lstrip("+-").replace(".", "", 1).isdigit():
+            raise RecordError(location, field, f"a number {text[:40]!r}, not a date; write the date as text "
+                                              "(ISO 8601, e.g. 2015-03-04T10:00:00Z)")
+    elif not isinstance(value, (pd.Timestamp, np.datetime64, dt.datetime, dt.date)):
+        raise RecordError(location, field, f"expected a date, got {_type_name(value)} {_shown(value)}")
     try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError, OverflowError):
-        raise RecordError(
-            location, "published_at", f"not a date or time: {str(value)[:60]!r}"
-        ) from None
-    if stamp is pd.NaT:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")      # pandas warns when it guesses a format
+            stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise RecordError(location, field, f"not a date or time: {str(value)[:60]!r}") from None
+    if stamp is pd.NaT or pd.isna(stamp):
         return pd.NaT
+    if not YEARS[0] <= stamp.year <= YEARS[1]:
+        raise RecordError(location, field, f"year {stamp.year} is outside {YEARS[0]}-{YEARS[1]}: {str(value)[:40]!r}")
     # naive times are taken as UTC; aware ones are converted to UTC
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
@@ -77,16 +150,21 @@ def normalise_record(raw: Mapping[str, Any], location: str) -> dict[str, Any]:
     if _blank(text):
         raise RecordError(location, "text", "missing or empty (required)")
     if not isinstance(text, str):
-        raise RecordError(location, "text", f"expected text, got {type(text).__name__}")
-    source = _optional_str(raw.get("source"), location, "source")
+        raise RecordError(location, "text", f"expected text, got {_type_name(text)} {_shown(text)}")
+    text = clean_text(text)
+    if not text.strip():
+        raise RecordError(location, "text", "holds only control characters")
+    source = _identifier(raw.get("source"), location, "source")
     if source is None:
         raise RecordError(location, "source", "missing or empty (required)")
-    article_id = _optional_str(raw.get("article_id"), location, "article_id")
+    article_id = _identifier(raw.get("article_id"), location, "article_id")
+    title = _optional_str(raw.get("title"), location, "title")
+    url = _optional_str(raw.get("url"), location, "url")
     return {
         "article_id": article_id or stable_article_id(source, text),
         "source": source,
-        "title": _optional_str(raw.get("title"), location, "title"),
-        "url": _optional_str(raw.get("url"), location, "url"),
+        "title": clean_text(title).strip() or None if title is not None else None,
+        "url": clean_text(url).strip() or None if url is not None else None,
         "published_at": _parse_time(raw.get("published_at"), location),
         "text": text,
     }
@@ -100,26 +178,37 @@ RawItem = tuple[str, "Mapping[str, Any] | RecordError"]
 
 
 def _iter_jsonl(path: Path) -> Iterator[RawItem]:
-    with open(path, encoding="utf-8", errors="strict") as fh:
-        lineno = 0
-        while True:
-            lineno += 1
+    """One JSON object per line. Each line is decoded on its own, so a bad byte or a
+    broken line costs that line only, and every location names the true line."""
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot open ({exc.strerror})") from None
+    with fh:
+        for lineno, raw in enumerate(fh, start=1):
             location = f"{path}:line {lineno}"
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]                        # a UTF-8 byte-order mark is not data
             try:
-                line = fh.readline()
+                line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield location, RecordError(location, None, f"not valid UTF-8 ({exc.reason})")
-                return
-            if not line:
-                return
+                yield location, RecordError(location, None, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} "
+                                                            f"at column {exc.start + 1}: {exc.reason})")
+                continue
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield location, RecordError(
-                    location, None, f"invalid JSON at column {exc.colno}: {exc.msg}"
-                )
+                if exc.pos >= len(line.rstrip()):
+                    reason = (f"invalid JSON: the line ends at column {len(line.rstrip())} before its "
+                              "JSON object is complete (truncated?)")
+                else:
+                    reason = f"invalid JSON at column {exc.colno}: {exc.msg}"
+                yield location, RecordError(location, None, reason)
+                continue
+            except RecursionError:
+                yield location, RecordError(location, None, "JSON nested too deeply")
                 continue
             if not isinstance(record, dict):
                 yield location, RecordError(
@@ -135,10 +224,24 @@ def _iter_frame(frame: pd.DataFrame, origin: str) -> Iterator[RawItem]:
         yield f"{origin}:row {i}", record
 
 
+def _utf8_error(path: Path, data: bytes, exc: UnicodeDecodeError) -> str:
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    return f"{path}:line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at column {column})"
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(_utf8_error(path, data, exc) + "; save the file as UTF-8") from None
+    try:
+        return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{path}: cannot parse CSV: {exc}") from None
 
 
@@ -161,15 +264,32 @@ def _metadata_from_name(path: Path) -> dict[str, Any]:
     return meta
 
 
-def _iter_txt(paths: Iterable[Path], sidecar: dict[str, tuple[str, dict[str, Any]]]) -> Iterator[RawItem]:
+def _read_txt(path: Path) -> str | RecordError:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return RecordError(str(path), None, f"cannot read ({exc.strerror})")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where, _, reason = _utf8_error(path, data, exc).partition(": ")
+        return RecordError(where, "text", reason)
+
+
+def _iter_txt(paths: Iterable[Path], sidecar: dict[str, tuple[str, dict[str, Any]]] | None) -> Iterator[RawItem]:
     for path in paths:
         location = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            yield location, RecordError(location, "text", f"not valid UTF-8 ({exc.reason})")
+        if sidecar is not None and path.name not in sidecar:
+            yield location, RecordError(location, None, f"not listed in {SIDECAR}: add a row for it, "
+                                                        "or move it out of the folder")
             continue
-        if path.name in sidecar:
+        text = _read_txt(path)
+        if isinstance(text, RecordError):
+            yield text.location, text
+            continue
+        if sidecar is not None:
             meta_location, meta = sidecar[path.name]
             location = f"{path} (metadata: {meta_location})"
             record = {**meta, "text": text}
@@ -178,10 +298,11 @@ def _iter_txt(paths: Iterable[Path], sidecar: dict[str, tuple[str, dict[str, Any
         yield location, record
 
 
-def _load_sidecar(folder: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+def _load_sidecar(folder: Path) -> tuple[dict[str, tuple[str, dict[str, Any]]] | None, list[RawItem]]:
+    """The rows of ``metadata.csv`` by file name (``None`` without one), and the rows that are bad."""
     path = folder / SIDECAR
     if not path.exists():
-        return {}
+        return None, []
     frame = _read_csv(path)
     if "file" not in frame.columns:
         raise InputError(f"{path}: needs a 'file' column naming each .txt file")
@@ -192,17 +313,42 @@ def _load_sidecar(folder: Path) -> dict[str, tuple[str, dict[str, Any]]]:
             f"allowed: file, {', '.join(c for c in ARTICLE_COLUMNS if c != 'text')}"
         )
     out: dict[str, tuple[str, dict[str, Any]]] = {}
+    bad: list[RawItem] = []
     for i, row in enumerate(frame.to_dict(orient="records"), start=1):
         location = f"{path}:row {i}"
         name = str(row.pop("file")).strip()
+        problem = None
         if not name:
-            raise RecordError(location, "file", "missing or empty")
-        if not (folder / name).is_file():
-            raise RecordError(location, "file", f"no such file in {folder}: {name!r}")
-        if name in out:
-            raise RecordError(location, "file", f"{name!r} is listed twice")
+            problem = "missing or empty"
+        elif Path(name).name != name:
+            problem = f"{name!r} is not a file name in {folder} (no folders, no '..')"
+        elif not (folder / name).is_file():
+            problem = f"no such file in {folder}: {name!r}"
+        elif name in out:
+            problem = f"{name!r} is listed twice (first at {out[name][0]})"
+        if problem:
+            bad.append((location, RecordError(location, "file", problem)))
+            continue
         out[name] = (location, row)
-    return out
+    return out, bad
+
+
+def _folder_articles(folder: Path) -> tuple[list[Path], list[RawItem]]:
+    """The ``.txt`` files of ``folder``; a link that leads out of it is refused, never read."""
+    root = folder.resolve()
+    files, refused = [], []
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() != ".txt":
+            continue
+        if p.is_symlink():
+            target = p.resolve()
+            if not target.is_relative_to(root):
+                refused.append((str(p), RecordError(str(p), None, "a symbolic link to a file outside the "
+                                                                  "input folder: not read")))
+                continue
+        if p.is_file():
+            files.append(p)
+    return files, refused
 
 
 def _iter_source(src: str | Path | pd.DataFrame) -> Iterator[RawItem]:
@@ -211,10 +357,13 @@ def _iter_source(src: str | Path | pd.DataFrame) -> Iterator[RawItem]:
         return
     path = Path(src)
     if path.is_dir():
-        txts = sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
-        if not txts:
+        txts, refused = _folder_articles(path)
+        if not txts and not refused:
             raise InputError(f"{path}: folder holds no .txt articles")
-        yield from _iter_txt(txts, _load_sidecar(path))
+        sidecar, bad_rows = _load_sidecar(path)
+        yield from bad_rows
+        yield from refused
+        yield from _iter_txt(txts, sidecar)
         return
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
@@ -226,7 +375,7 @@ def _iter_source(src: str | Path | pd.DataFrame) -> Iterator[RawItem]:
     elif suffix in (".parquet", ".pq"):
         yield from _iter_frame(_read_parquet(path), str(path))
     elif suffix == ".txt":
-        yield from _iter_txt([path], {})
+        yield from _iter_txt([path], None)
     else:
         raise InputError(
             f"{path}: unknown input format {suffix or '(no suffix)'!r}; use a folder of .txt "
@@ -255,9 +404,11 @@ def read_articles(src: str | Path | pd.DataFrame, *, errors: ErrorMode = "raise"
     """
     if errors not in ("raise", "skip"):
         raise ValueError(f"read_articles: errors must be 'raise' or 'skip'; got {errors!r}")
-    rows: list[dict[str, Any]] = []
-    seen: dict[str, tuple[str, str]] = {}
+    origin = "<DataFrame>" if isinstance(src, pd.DataFrame) else str(src)
+    versions: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     rejected: list[dict[str, Any]] = []
+    locations: dict[str, str] = {}
+    n_read = 0
 
     def reject(err: RecordError) -> None:
         if errors == "raise":
@@ -265,39 +416,46 @@ def read_articles(src: str | Path | pd.DataFrame, *, errors: ErrorMode = "raise"
         rejected.append({"location": err.location, "field": err.field, "reason": err.reason})
 
     for location, item in _iter_source(src):
+        n_read += 1
         try:
             if isinstance(item, RecordError):
                 raise item
             record = normalise_record(item, location)
-            first = seen.get(record["article_id"])
-            if first is not None:
-                first_location, first_text = first
-                if first_text == record["text"]:
-                    # the same article twice: keep one, say so, never fail the run
-                    rejected.append({
-                        "location": location, "field": "article_id",
-                        "reason": f"duplicate of {first_location}",
-                    })
-                    continue
-                raise RecordError(
-                    location, "article_id",
-                    f"{record['article_id']!r} already used by {first_location} for a different text",
-                )
-            seen[record["article_id"]] = (location, record["text"])
-            rows.append(record)
+            known = versions.setdefault(record["article_id"], [])
+            if errors == "raise" and known and known[0][1]["text"] != record["text"]:
+                raise RecordError(location, "article_id", f"{record['article_id']!r} already used by "
+                                                          f"{known[0][0]} for a different text")
+            known.append((location, record))
+            locations.setdefault(record["article_id"], location)
         except RecordError as err:
             reject(err)
 
+    rows: list[dict[str, Any]] = []
+    for article_id, found in versions.items():
+        texts = {r["text"] for _, r in found}
+        if len(texts) > 1:
+            # which one is right cannot be told, and file order must not decide: none is used
+            places = ", ".join(loc for loc, _ in found)
+            rejected.extend({"location": loc, "field": "article_id",
+                             "reason": f"{article_id!r} has {len(texts)} different texts ({places}): "
+                                       "none is used"} for loc, _ in found)
+            continue
+        rows.append(found[0][1])
+        rejected.extend({"location": loc, "field": "article_id", "reason": f"duplicate of {found[0][0]}"}
+                        for loc, _ in found[1:])
     if rejected:
         logger.warning("%d input record(s) rejected; first: %s: %s", len(rejected),
                        rejected[0]["location"], rejected[0]["reason"])
     if not rows:
-        raise InputError(f"{src if not isinstance(src, pd.DataFrame) else '<DataFrame>'}: "
-                         "no usable article")
+        raise InputError(f"{origin}: no usable article" + (f" ({len(rejected)} rejected; first: "
+                                                            f"{rejected[0]['location']}: {rejected[0]['reason']})"
+                                                            if rejected else ""))
     frame = pd.DataFrame(rows, columns=list(ARTICLE_COLUMNS))
     frame["published_at"] = pd.to_datetime(frame["published_at"], utc=True)
     frame = frame.sort_values("article_id", kind="stable").reset_index(drop=True)
     frame.attrs["rejected"] = rejected
+    frame.attrs["accounting"] = {"input": origin, "read": n_read, "used": len(frame), "rejected": len(rejected)}
+    frame.attrs["locations"] = locations
     return frame
 
 

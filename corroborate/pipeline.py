@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
-from .claims import extract_claims
+from .claims import SentenceLimits, extract_claims
 from .cluster import ClaimClusterer, cluster_within_events
 from .config import Config
 from .denials import link_denials
@@ -32,6 +32,7 @@ from .furniture import drop as drop_furniture
 from .furniture import outlet_repeats, recurring_across_events
 from .generic import generic_span
 from .io import read_articles
+from .limits import limit_articles
 from .origins import normalise_claim_origins
 from .parsing import analyse_claims
 from .reliability import learn_reliability
@@ -60,6 +61,7 @@ class Prepared:
     article_events: np.ndarray
     timings: dict[str, float]
     embedding_stats: dict[str, Any]
+    accounting: dict[str, Any]              # records read/used/rejected, articles truncated
 
 
 class _Laps:
@@ -157,13 +159,21 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         cfg = cfg or self._resolve_config()
         lap = _Laps()
         frame = read_articles(articles)
-        # a frame from read_articles(..., errors="skip") carries what it left out
-        earlier = articles.attrs.get("rejected", []) if isinstance(articles, pd.DataFrame) else []
-        rejected = list(earlier) + list(frame.attrs.get("rejected", []))
+        # a frame from read_articles(..., errors="skip") carries what it left out, and where each came from
+        given = articles.attrs if isinstance(articles, pd.DataFrame) else {}
+        rejected = list(given.get("rejected", [])) + list(frame.attrs.get("rejected", []))
+        records = dict(given.get("accounting") or frame.attrs["accounting"])
+        limited = limit_articles(frame, max_chars=cfg.max_article_chars, mode=cfg.long_articles,
+                                 locations=given.get("locations") or frame.attrs.get("locations"))
+        frame = limited.frame
+        rejected += limited.rejected
+        records.update(used=records["used"] - len(limited.rejected),
+                       rejected=records["rejected"] + len(limited.rejected))
         lap("read")
         frame = frame.merge(syndication(frame, threshold=cfg.copy_threshold), on="article_id", how="left")
         lap("syndication")
-        claims, dropped = extract_claims(frame, min_words=cfg.min_words)
+        claims, dropped = extract_claims(frame, min_words=cfg.min_words, limits=SentenceLimits(
+            max_sentences=cfg.max_sentences_per_article, max_chars=cfg.max_sentence_chars))
         lap("claims")
 
         embedder = self._resolve_embedder(cfg)
@@ -194,7 +204,8 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         return Prepared(frame=frame, rejected=rejected, claims=claims, dropped=dropped,
                         attribution=attribution, quantities=quantities, embeddings=embeddings,
                         embedder=embedder, article_events=np.asarray(article_events),
-                        timings=lap.timings, embedding_stats=claim_stats)
+                        timings=lap.timings, embedding_stats=claim_stats,
+                        accounting={"records": records, "truncated": limited.truncated})
 
     def fit_prepared(self, prepared: Prepared, cfg: Config | None = None) -> Corroborator:
         """Cluster, weigh independence and score a prepared corpus; sets the fitted attributes."""
@@ -243,6 +254,7 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         self.clusters_ = pd.DataFrame([sc.to_dict() for sc in scores])
         self.sources_ = sources
         self.timings_ = {**prepared.timings, **lap.timings}
+        self.accounting_ = prepared.accounting
         return self
 
     # ------------------------------------------------------------------ results
@@ -256,4 +268,4 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         return Report.build(articles=self.articles_, claims=self.claims_, quantities=self.quantities_,
                             dropped=self.dropped_, rejected=self.rejected_, sources=self.sources_,
                             events=self.events_, clusters=self.scores_, settings=self.config_.to_dict(),
-                            model=self.embedder_identity_)
+                            model=self.embedder_identity_, accounting=self.accounting_)

@@ -77,8 +77,8 @@ def test_bad_toml_is_explained(tmp_path: Path, content: str, message: str) -> No
 
 
 @pytest.mark.parametrize("change,message", [
-    ({"distance_threshold": 0.0}, "distance_threshold must be a cosine distance in \\(0, 2\\); got 0.0"),
-    ({"batch_size": 0}, "batch_size must be an integer >= 1"),
+    ({"distance_threshold": 0.0}, r"Config.distance_threshold must be a number in \(0, 2\); got 0.0 \(a number\)"),
+    ({"batch_size": 0}, r"batch_size must be an integer in \[1, 65536\]; got 0"),
     ({"approx_rel_width": 1.5}, "approx_rel_width"),
     ({"nonsense": 1}, "unknown Config setting"),
 ])

@@ -105,15 +105,30 @@ def test_input_order_does_not_matter(tmp_path: Path) -> None:
 
 def test_txt_folder_with_sidecar(tmp_path: Path) -> None:
     (tmp_path / "one.txt").write_text("Troops arrived on Monday in the region.\n", encoding="utf-8")
-    (tmp_path / "reuters__2024-10-28__troops-arrive.txt").write_text(
-        "Officials confirmed the troops arrived.\n", encoding="utf-8")
     (tmp_path / "metadata.csv").write_text(
         "file,source,title,published_at\none.txt,ap.example,Troops arrive,2024-10-28T09:00:00Z\n",
         encoding="utf-8")
     frame = read_articles(tmp_path).set_index("source")
     assert frame.loc["ap.example", "title"] == "Troops arrive"
+
+
+def test_txt_folder_metadata_from_file_names(tmp_path: Path) -> None:
+    (tmp_path / "reuters__2024-10-28__troops-arrive.txt").write_text(
+        "Officials confirmed the troops arrived.\n", encoding="utf-8")
+    frame = read_articles(tmp_path).set_index("source")
     assert frame.loc["reuters", "title"] == "troops arrive"            # from the file name
     assert frame.loc["reuters", "published_at"] == pd.Timestamp("2024-10-28", tz="UTC")
+
+
+def test_txt_not_listed_in_the_sidecar_is_never_used_silently(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("Troops arrived on Monday in the region.\n", encoding="utf-8")
+    (tmp_path / "stray.txt").write_text("Officials confirmed the troops arrived.\n", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,source\none.txt,ap.example\n", encoding="utf-8")
+    with pytest.raises(RecordError, match=r"stray\.txt: not listed in metadata\.csv"):
+        read_articles(tmp_path)
+    frame = read_articles(tmp_path, errors="skip")
+    assert list(frame["source"]) == ["ap.example"]
+    assert [r["location"] for r in frame.attrs["rejected"]] == [str(tmp_path / "stray.txt")]
 
 
 def test_sidecar_naming_a_missing_file_is_an_error(tmp_path: Path) -> None:
@@ -125,7 +140,7 @@ def test_sidecar_naming_a_missing_file_is_an_error(tmp_path: Path) -> None:
 
 def test_non_utf8_text_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "bad.txt").write_bytes(b"caf\xe9 troops arrived on Monday")
-    with pytest.raises(RecordError, match=r"bad\.txt, field 'text': not valid UTF-8"):
+    with pytest.raises(RecordError, match=r"bad\.txt:line 1, field 'text': not valid UTF-8 \(byte 0xe9 at column 4\)"):
         read_articles(tmp_path)
 
 

@@ -94,7 +94,8 @@ class Report:
     def build(cls, *, articles: pd.DataFrame, claims: pd.DataFrame, quantities: pd.DataFrame,
               dropped: pd.DataFrame, rejected: Sequence[Mapping[str, Any]], sources: pd.DataFrame,
               events: pd.DataFrame, clusters: Sequence[ClusterScore], settings: Mapping[str, Any],
-              model: str, version: str | None = None) -> Report:
+              model: str, version: str | None = None,
+              accounting: Mapping[str, Any] | None = None) -> Report:
         """A report from the pipeline's plain frames (``articles`` with their text).
 
         The result passes through its JSON form once, so it equals what
@@ -132,6 +133,14 @@ class Report:
             "n_generic_clusters": sum(1 for s in clusters if s.generic),
             "first_published": times[0] if times else None,
             "last_published": times[-1] if times else None,
+            "accounting": {
+                "records": dict((accounting or {}).get("records") or {
+                    "input": "<DataFrame>", "read": len(articles) + len(rejected), "used": len(articles),
+                    "rejected": len(rejected)}),
+                "sentences": {"total": int(len(claims) + len(dropped)), "claims": int(len(claims)),
+                              "dropped": int(len(dropped))},
+                "truncated": list((accounting or {}).get("truncated") or []),
+            },
         }
         q = quantities_by_claim(quantities)
         claim_rows = claims.to_dict(orient="records")
