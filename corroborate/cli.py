@@ -17,9 +17,11 @@ import click
 import pandas as pd
 
 from .config import Config
+from .embed.cache import default_cache_dir
 from .errors import CorroborateError
 from .io import read_articles
 from .report import FORMAT_FILES, OUTPUT_FILES, render_table, write_outputs
+from .transaction import OutputFolder, check_writable_folder
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2
 logger = logging.getLogger("corroborate")
@@ -93,11 +95,18 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
     if no_cache:
         config = config.replace(cache=False)
     started = time.perf_counter()
+    # everything that can fail without the corpus fails now, before minutes of work
+    output = OutputFolder(outdir, owned=set(OUTPUT_FILES) | set(FORMAT_FILES.values()))
+    output.check()
+    if config.cache:
+        check_writable_folder(Path(config.cache_dir) if config.cache_dir else default_cache_dir(), "cache folder")
     articles = read_articles(input_path, errors="raise" if on_bad_record == "fail" else "skip")
     logger.info("read %d articles from %s", len(articles), input_path)
     est = Corroborator(config=config, show_progress=not quiet).fit(articles)
     report = est.report()
-    paths = write_outputs(report, outdir)
+    with output as staging:
+        write_outputs(report, staging)
+    paths = {name: outdir / name for name in OUTPUT_FILES}
     click.echo(render_table(report, top=top))
     click.echo("")
     for name in OUTPUT_FILES:

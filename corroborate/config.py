@@ -97,7 +97,7 @@ class Rule:
             return f"{what} (finite)"
         lo = "-inf" if self.low is None else f"{self.low:g}"
         hi = "inf" if self.high is None else f"{self.high:g}"
-        return f"{what} in {self.bounds[0]}{lo}, {hi}{self.bounds[1]}"
+        return f"{what} in {self.bounds[0]}{lo}, {hi}{')' if self.high is None else self.bounds[1]}"
 
     def problem(self, value: Any) -> str | None:
         """``None`` when ``value`` is allowed, else what is allowed."""

@@ -10,6 +10,7 @@ row and the field, or, with ``errors="skip"``, is left out and listed in
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import io
@@ -230,19 +231,46 @@ def _utf8_error(path: Path, data: bytes, exc: UnicodeDecodeError) -> str:
     return f"{path}:line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at column {column})"
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _csv_rows(path: Path) -> tuple[list[str], list[RawItem]]:
+    """The header and the rows of a UTF-8 CSV file. A row with more or fewer fields than the
+    header is a bad record (never shifted into other columns); a byte that is not UTF-8 stops
+    the file, naming its line."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(_utf8_error(path, data, exc) + "; save the file as UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{path}: cannot parse CSV: {exc}") from None
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            raise InputError(f"{path}: cannot parse CSV: no header row")
+        header = [h.strip() for h in header]
+        rows: list[RawItem] = []
+        for n, fields in enumerate(reader, start=1):
+            location = f"{path}:row {n}"
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            if len(fields) != len(header):
+                rows.append((location, RecordError(location, None, f"has {len(fields)} fields; the header "
+                                                                   f"(line 1) has {len(header)}")))
+                continue
+            rows.append((location, dict(zip(header, fields, strict=True))))
+    except csv.Error as exc:
+        raise InputError(f"{path}:line {reader.line_num}: cannot parse CSV: {exc}") from None
+    return header, rows
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file as a frame of text; a row of the wrong length stops the reading."""
+    header, rows = _csv_rows(path)
+    for _, row in rows:
+        if isinstance(row, RecordError):
+            raise row
+    return pd.DataFrame([r for _, r in rows], columns=header, dtype=str)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -371,7 +399,7 @@ def _iter_source(src: str | Path | pd.DataFrame) -> Iterator[RawItem]:
     if suffix in (".jsonl", ".ndjson"):
         yield from _iter_jsonl(path)
     elif suffix == ".csv":
-        yield from _iter_frame(_read_csv(path), str(path))
+        yield from _csv_rows(path)[1]
     elif suffix in (".parquet", ".pq"):
         yield from _iter_frame(_read_parquet(path), str(path))
     elif suffix == ".txt":
@@ -506,9 +534,11 @@ def read_claim_table(path: str | Path) -> pd.DataFrame:
                 raise RecordError(location, name, "missing or empty (required)")
             out[name] = value
         value = record.get("value")
-        if _blank(value):
+        if value is None or (isinstance(value, str) and not value.strip()):
             raise RecordError(location, "value", "missing (required; write N/A for a placeholder)")
-        out["value"] = value
+        if isinstance(value, (dict, list)):
+            raise RecordError(location, "value", f"expected a number or text, got {_type_name(value)}")
+        out["value"] = value                     # NaN stays: the engine lists it as a placeholder
         out["unit"] = _optional_str(record.get("unit"), location, "unit")
         out["published_at"] = _parse_time(record.get("published_at"), location)
         for bound in ("low", "high"):
@@ -516,10 +546,17 @@ def read_claim_table(path: str | Path) -> pd.DataFrame:
             if _blank(raw):
                 out[bound] = None
                 continue
+            if isinstance(raw, bool):
+                raise RecordError(location, bound, f"not a number: {raw!r}")
             try:
                 out[bound] = float(raw)
             except (TypeError, ValueError):
                 raise RecordError(location, bound, f"not a number: {str(raw)[:40]!r}") from None
+            if not math.isfinite(out[bound]) or abs(out[bound]) > 1e15:
+                raise RecordError(location, bound, f"not a finite number up to 1e15: {str(raw)[:40]!r} "
+                                                   "(leave it empty for no bound)")
+        if out["low"] is not None and out["high"] is not None and out["low"] > out["high"]:
+            raise RecordError(location, "low", f"low {out['low']:g} is above high {out['high']:g}")
         rows.append(out)
     if not rows:
         raise InputError(f"{path}: no claims")
@@ -550,12 +587,20 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def _file_mode() -> int:
+    """The mode a new file gets under the user's umask (mkstemp would make it 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _atomic_write(path: Path, data: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(data)
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

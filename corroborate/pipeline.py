@@ -132,10 +132,11 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         if self.embedder is not None:
             inner = check_embedder(self.embedder)
         else:
+            # one progress bar for all the texts, drawn by the caching layer (it encodes a slice at a time)
             inner = SentenceTransformerEmbedder(cfg.model, batch_size=cfg.batch_size,
-                                                device=cfg.device, show_progress=self.show_progress)
+                                                device=cfg.device, show_progress=False)
         cache = EmbeddingCache(cfg.cache_dir) if cfg.cache else None
-        return CachedEmbedder(inner, cache)
+        return CachedEmbedder(inner, cache, show_progress=self.show_progress)
 
     def _resolve_clusterer(self, cfg: Config) -> Any:
         if self.clusterer is None:

@@ -54,6 +54,9 @@ from .score import MAX_WEIGHT, MIN_WEIGHT, UnitConsensus, logistic, numeric_cons
 
 PLACEHOLDERS = frozenset({"", "n/a", "na", "--", "-", "*", "null", "none", "nan", "unknown", "?",
                           "not available", "not applicable"})
+#: the largest figure compared; beyond it a value is a parsing accident more often than data,
+#: and products of such values overflow
+MAX_MAGNITUDE = 1e15
 _FRACTION = re.compile(r"^([+-]?\d+)\s+(\d+)/(\d+)$|^([+-]?\d+)/(\d+)$")
 
 
@@ -64,7 +67,11 @@ def parse_value(raw: Any) -> tuple[float | None, str | None]:
     """
     if isinstance(raw, (int, float, np.integer, np.floating)) and not isinstance(raw, bool):
         x = float(raw)
-        return (x, None) if math.isfinite(x) else (None, "not a finite number")
+        if math.isnan(x):
+            return None, "placeholder 'NaN'"
+        if not math.isfinite(x):
+            return None, "not a finite number"
+        return (x, None) if abs(x) <= MAX_MAGNITUDE else (None, f"too large to compare: {x:g} (limit {MAX_MAGNITUDE:g})")
     text = " ".join(str(raw).split())
     if text.casefold() in PLACEHOLDERS:
         return None, f"placeholder {text!r}"
@@ -81,6 +88,8 @@ def parse_value(raw: Any) -> tuple[float | None, str | None]:
             x = float(Fraction(int(m.group(4)), den)) if den else None
     if x is None or not math.isfinite(x):
         return None, f"not a number: {text[:40]!r}"
+    if abs(x) > MAX_MAGNITUDE:
+        return None, f"too large to compare: {text[:40]!r} (limit {MAX_MAGNITUDE:g})"
     return x, None
 
 

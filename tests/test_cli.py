@@ -28,7 +28,7 @@ def test_malformed_jsonl_exits_1_naming_the_line(tmp_path: Path, capsys: pytest.
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--threshold", "5"], "distance_threshold must be a cosine distance"),
+    (["--threshold", "5"], "distance_threshold must be a number in (0, 2); got 5.0"),
     (["--top", "-1"], "Invalid value for '--top'"),
     (["--model", "/nonexistent/model"], "never downloads models"),
 ])

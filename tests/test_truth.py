@@ -24,7 +24,9 @@ def test_values_parse(raw: object, expected: float) -> None:
 @pytest.mark.parametrize("raw,reason", [
     ("N/A", "placeholder"), ("--", "placeholder"), ("*", "placeholder"), ("", "placeholder"),
     ("16-Apr", "not a number"), ("Unlimited", "not a number"), ("1/0", "not a number"),
-    (float("nan"), "not a finite number"),
+    (float("nan"), "placeholder 'NaN'"),
+    (float("inf"), "not a finite number"),
+    (1e308, "too large to compare"),
 ])
 def test_non_numbers_have_reasons(raw: object, reason: str) -> None:
     value, why = parse_value(raw)

@@ -3,6 +3,12 @@
 One SQLite file (``embeddings.sqlite3``) in the cache folder; safe for several
 processes at once (WAL). A second run over the same corpus embeds nothing new.
 Texts repeated within one call (wire copies, reposts) are encoded once.
+
+Vectors are committed every :data:`COMMIT_EVERY` texts, so a run killed while
+embedding keeps what it encoded and the next run resumes. A cache file that
+SQLite cannot read (truncated, overwritten) is moved aside and rebuilt, never
+trusted; a stored vector of the wrong size or with a non-finite value is
+ignored and encoded again.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ CREATE TABLE IF NOT EXISTS vectors (
 ) WITHOUT ROWID
 """
 _CHUNK = 500
+#: texts encoded between two commits of the cache
+COMMIT_EVERY = 256
 
 
 def default_cache_dir() -> Path:
@@ -55,12 +63,35 @@ class EmbeddingCache:
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
             self.directory.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=60)
+            try:
+                self._conn = self._open()
+            except sqlite3.DatabaseError as exc:
+                self._set_aside(exc)
+                self._conn = self._open()
+        return self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=60)
+        try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(_SCHEMA)
             conn.commit()
-            self._conn = conn
-        return self._conn
+            ok = conn.execute("PRAGMA quick_check(1)").fetchone()
+            if not ok or ok[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check: {ok[0] if ok else 'no answer'}")
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def _set_aside(self, exc: Exception) -> None:
+        """Move an unreadable cache file out of the way (kept for inspection) and start a new one."""
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{os.getpid()}")
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(f"{self.path}{suffix}")
+            if p.exists():
+                p.replace(Path(f"{aside}{suffix}"))
+        logger.warning("embedding cache %s is unreadable (%s): moved to %s and rebuilt", self.path, exc, aside)
 
     def get_many(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         conn = self._connect()
@@ -73,7 +104,7 @@ class EmbeddingCache:
                 f"AND text_sha256 IN ({marks})", [model, *chunk])
             for key, dim, blob in rows:
                 vector = np.frombuffer(blob, dtype=np.float32)
-                if vector.shape == (dim,):
+                if vector.shape == (dim,) and np.isfinite(vector).all():
                     found[bytes(key)] = vector
         return found
 
@@ -106,14 +137,40 @@ class CachedEmbedder:
     and how many were encoded.
     """
 
-    def __init__(self, embedder: Embedder, cache: EmbeddingCache | None = None) -> None:
+    def __init__(self, embedder: Embedder, cache: EmbeddingCache | None = None, *,
+                 show_progress: bool = False, commit_every: int | None = None) -> None:
         self.embedder = embedder
         self.cache = cache
+        self.show_progress = show_progress
+        self.commit_every = commit_every if commit_every is not None else COMMIT_EVERY
         self.last_stats: dict[str, int] = {}
+        self.total_stats: dict[str, int] = {"calls": 0, "texts": 0, "distinct": 0, "cache_hits": 0, "encoded": 0}
 
     @property
     def identity(self) -> str:
         return self.embedder.identity
+
+    def _encode_missing(self, identity: str, texts: list[str], keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        """Encode ``texts`` a slice at a time, committing each slice to the cache before the next."""
+        out: dict[bytes, np.ndarray] = {}
+        bar = None
+        if self.show_progress and len(texts) > self.commit_every:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(texts), desc="embedding", unit="text")
+        try:
+            for i in range(0, len(texts), self.commit_every):
+                fresh = self.embedder.encode(texts[i:i + self.commit_every])
+                items = list(zip(keys[i:i + self.commit_every], fresh, strict=True))
+                out.update(items)
+                if self.cache is not None:
+                    self.cache.put_many(identity, items)
+                if bar is not None:
+                    bar.update(len(items))
+        finally:
+            if bar is not None:
+                bar.close()
+        return out
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         distinct = list(dict.fromkeys(texts))
@@ -122,13 +179,12 @@ class CachedEmbedder:
         found = self.cache.get_many(identity, keys) if self.cache is not None else {}
         missing = [i for i, k in enumerate(keys) if k not in found]
         if missing:
-            fresh = self.embedder.encode([distinct[i] for i in missing])
-            new_items = [(keys[i], fresh[j]) for j, i in enumerate(missing)]
-            found.update(new_items)
-            if self.cache is not None:
-                self.cache.put_many(identity, new_items)
+            found.update(self._encode_missing(identity, [distinct[i] for i in missing], [keys[i] for i in missing]))
         self.last_stats = {"texts": len(texts), "distinct": len(distinct),
                            "cache_hits": len(distinct) - len(missing), "encoded": len(missing)}
+        for key, value in self.last_stats.items():
+            self.total_stats[key] += value
+        self.total_stats["calls"] += 1
         logger.info("embedded %(texts)d texts: %(distinct)d distinct, %(cache_hits)d from cache, "
                     "%(encoded)d encoded", self.last_stats)
         if not texts:

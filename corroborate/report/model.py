@@ -42,11 +42,16 @@ def _package_version() -> str:
 
 
 def _iso(t: Any) -> str | None:
+    """ISO text of a time; ``None`` for every kind of missing (None, NaT, NaN)."""
     if t is None or t is pd.NaT or (isinstance(t, float) and t != t):
         return None
     if isinstance(t, pd.Timestamp):
         return None if pd.isna(t) else t.isoformat()
     return str(t)
+
+
+def _isos(values: Any) -> list[str | None]:
+    return [_iso(t) for t in list(values)]      # never Series.map: it turns None back into NaN
 
 
 def _context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, str]:
@@ -101,14 +106,14 @@ class Report:
         The result passes through its JSON form once, so it equals what
         :meth:`read` returns from the files written from it.
         """
-        published = dict(zip(articles["article_id"], articles["published_at"].map(_iso), strict=True))
+        published = dict(zip(articles["article_id"], _isos(articles["published_at"]), strict=True))
         texts = dict(zip(articles["article_id"], articles["text"], strict=True))
         contexts = [_context(texts[a], int(s), int(e))
                     for a, s, e in zip(claims["article_id"], claims["start"], claims["end"], strict=True)]
-        claims = claims.assign(published_at=claims["article_id"].map(published),
+        claims = claims.assign(published_at=[published.get(a) for a in claims["article_id"]],
                                context_before=[b for b, _ in contexts], context_after=[a for _, a in contexts])
         per_article = claims["article_id"].value_counts()
-        meta = articles.assign(published_at=articles["published_at"].map(_iso),
+        meta = articles.assign(published_at=_isos(articles["published_at"]),
                                n_claims=articles["article_id"].map(per_article).fillna(0).astype(int))
         for column in ("event_id", "copy_group"):
             if column not in meta:
