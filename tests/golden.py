@@ -25,9 +25,11 @@ SCREENSHOT = ROOT / "docs" / "report.png"
 
 def normalise(value: Any, digits: int = 4) -> Any:
     """The report's JSON with floats rounded to ``digits``, so that the last bits of the
-    model's arithmetic on another CPU do not count as a change."""
+    model's arithmetic on another CPU do not count as a change, and paths relative to the checkout."""
     if isinstance(value, float):
         return round(value, digits)
+    if isinstance(value, str) and str(ROOT) in value:
+        return value.replace(str(ROOT) + "/", "")             # the checkout's place is not part of a report
     if isinstance(value, dict):
         return {k: normalise(v, digits) for k, v in value.items()}
     if isinstance(value, list):

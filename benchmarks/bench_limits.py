@@ -1,0 +1,112 @@
+"""Limits: one giant article and many tiny ones, through ``corroborate score``, cold.
+
+* giant: one 5 MB article of ~74,000 distinct sentences (no full stop every so
+  often, like a scraped page of listings) beside 20 ordinary articles;
+* tiny: 10,000 articles of one or two sentences each, 200 outlets.
+
+Each is scored by ``corroborate score INPUT -o OUT --no-cache -q`` in a fresh
+process (real model); wall time and the process's peak RSS, medians of
+``--repeats`` runs.
+
+    python benchmarks/bench_limits.py [--repeats 1] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.results import commit, machine, update_section  # noqa: E402
+
+WORDS = ("police fire council school river bridge officials residents storm road market hospital "
+         "station court budget water power workers families district county mayor report").split()
+
+
+def _sentence(rng: random.Random, i: int) -> str:
+    words = rng.choices(WORDS, k=rng.randint(8, 14))
+    return f"Item {i}: {' '.join(words)} near block {rng.randint(1, 9999)}."
+
+
+def giant_corpus(path: Path) -> None:
+    rng = random.Random(5)
+    sentences, size = [], 0
+    while size < 5_000_000:
+        s = _sentence(rng, len(sentences))
+        sentences.append(s)
+        size += len(s) + 1
+    rows = [{"article_id": "giant", "source": "listings.example", "text": " ".join(sentences)}]
+    for a in range(20):
+        rows.append({"source": f"outlet{a}.example", "published_at": "2015-03-04",
+                     "text": " ".join(_sentence(rng, a * 100 + k) for k in range(12))})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def tiny_corpus(path: Path) -> None:
+    rng = random.Random(7)
+    rows = [{"source": f"outlet{a % 200}.example", "published_at": f"2015-03-{1 + a % 28:02d}",
+             "text": " ".join(_sentence(rng, a * 10 + k) for k in range(rng.randint(1, 2)))} for a in range(10_000)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def score(corpus: Path, out: Path) -> tuple[float, float, dict[str, object]]:
+    """Wall seconds and peak RSS (MB) of one cold `corroborate score` in a fresh process."""
+    code = ("import resource, sys; from corroborate.cli import main; rc = main(sys.argv[1:]); "
+            "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, "score", str(corpus), "-o", str(out), "--no-cache", "-q"],
+                          capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"corroborate score failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    rss = int(done.stdout.split("MAXRSS ")[1].split()[0]) / 1024
+    run = json.loads((out / "run.json").read_text())
+    return wall, rss, run["summary"]["accounting"]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        for name, build in (("giant", giant_corpus), ("tiny", tiny_corpus)):
+            corpus = base / f"{name}.jsonl"
+            build(corpus)
+            runs = [score(corpus, base / f"out-{name}-{i}") for i in range(args.repeats)]
+            wall = statistics.median(r[0] for r in runs)
+            rss = statistics.median(r[1] for r in runs)
+            acct = runs[0][2]
+            rows.append((name, corpus.stat().st_size / 1e6, wall, rss, acct))
+            print(name, f"{wall:.1f} s", f"{rss:.0f} MB", json.dumps(acct)[:300], flush=True)
+    lines = ["| corpus | input | wall (cold, --no-cache) | peak RSS | what the limits did |", "|---|---|---|---|---|"]
+    for name, mb, wall, rss, acct in rows:
+        rec, sent, cut = acct["records"], acct["sentences"], acct["truncated"]
+        did = (f"{rec['used']} articles; {sent['claims']:,} claims, {sent['dropped']:,} sentences dropped"
+               + (f"; {len(cut)} article cut from {cut[0]['chars']:,} to {cut[0]['kept_chars']:,} characters"
+                  if cut else ""))
+        label = ("one 5 MB article (~74,000 sentences) + 20 ordinary" if name == "giant"
+                 else "10,000 tiny articles (1-2 sentences), 200 outlets")
+        lines.append(f"| {label} | {mb:.1f} MB | {wall:.0f} s | {rss:,.0f} MB | {did} |")
+    lines += ["", f"`python benchmarks/bench_limits.py --repeats {args.repeats}`; default limits "
+                  "(max_article_chars 200,000, max_sentences_per_article 1,000, max_sentence_chars 1,500); "
+                  f"commit {commit()}; {machine()}."]
+    body = "\n".join(lines)
+    print(body)
+    if args.write:
+        update_section("Limits (bench_limits.py)", body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
