@@ -2,7 +2,8 @@
 
 * giant: one 5 MB article of ~74,000 distinct sentences (no full stop every so
   often, like a scraped page of listings) beside 20 ordinary articles;
-* tiny: 10,000 articles of one or two sentences each, 200 outlets.
+* tiny: 10,000 briefs of one or two real news sentences each (MSRP and STS
+  news from ``--data``), 200 outlets.
 
 Each is scored by ``corroborate score INPUT -o OUT --no-cache -q`` in a fresh
 process (real model); wall time and the process's peak RSS, medians of
@@ -25,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.datasets import DEFAULT_DATA, news_sentences  # noqa: E402
 from benchmarks.results import commit, machine, update_section  # noqa: E402
 
 WORDS = ("police fire council school river bridge officials residents storm road market hospital "
@@ -50,10 +52,16 @@ def giant_corpus(path: Path) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
-def tiny_corpus(path: Path) -> None:
+def tiny_corpus(path: Path, data: Path) -> None:
+    """10,000 briefs of one or two real news sentences (MSRP and STS news, read in place)."""
+    sentences = news_sentences(data)
     rng = random.Random(7)
-    rows = [{"source": f"outlet{a % 200}.example", "published_at": f"2015-03-{1 + a % 28:02d}",
-             "text": " ".join(_sentence(rng, a * 10 + k) for k in range(rng.randint(1, 2)))} for a in range(10_000)]
+    rows, i = [], 0
+    for a in range(10_000):
+        k = rng.randint(1, 2)
+        rows.append({"source": f"outlet{a % 200}.example", "published_at": f"2015-03-{1 + a % 28:02d}",
+                     "text": " ".join(sentences[(i + j) % len(sentences)] for j in range(k))})
+        i += k
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
@@ -75,14 +83,15 @@ def score(corpus: Path, out: Path) -> tuple[float, float, dict[str, object]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="../shared/data (MSRP, STS news)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        for name, build in (("giant", giant_corpus), ("tiny", tiny_corpus)):
+        for name in ("giant", "tiny"):
             corpus = base / f"{name}.jsonl"
-            build(corpus)
+            giant_corpus(corpus) if name == "giant" else tiny_corpus(corpus, args.data)
             runs = [score(corpus, base / f"out-{name}-{i}") for i in range(args.repeats)]
             wall = statistics.median(r[0] for r in runs)
             rss = statistics.median(r[1] for r in runs)
@@ -96,7 +105,7 @@ def main() -> int:
                + (f"; {len(cut)} article cut from {cut[0]['chars']:,} to {cut[0]['kept_chars']:,} characters"
                   if cut else ""))
         label = ("one 5 MB article (~74,000 sentences) + 20 ordinary" if name == "giant"
-                 else "10,000 tiny articles (1-2 sentences), 200 outlets")
+                 else "10,000 briefs of 1-2 real news sentences (MSRP, STS news), 200 outlets")
         lines.append(f"| {label} | {mb:.1f} MB | {wall:.0f} s | {rss:,.0f} MB | {did} |")
     lines += ["", f"`python benchmarks/bench_limits.py --repeats {args.repeats}`; default limits "
                   "(max_article_chars 200,000, max_sentences_per_article 1,000, max_sentence_chars 1,500); "

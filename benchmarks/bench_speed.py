@@ -31,18 +31,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.datasets import DEFAULT_DATA, msrp, sts_news  # noqa: E402
+from benchmarks.datasets import DEFAULT_DATA, news_sentences  # noqa: E402
 from benchmarks.results import commit, machine, update_section  # noqa: E402
 
 
 def build_corpus(data: Path, n_sentences: int) -> pd.DataFrame:
-    seen: dict[str, None] = {}
-    for pair in msrp(data, "test") + msrp(data, "train") + sts_news(data):
-        for s in (pair.left, pair.right):
-            s = " ".join(s.split())
-            if len(s.split()) >= 6 and not s.endswith("?"):
-                seen.setdefault(s)
-    sentences = list(seen)[:n_sentences]
+    sentences = news_sentences(data)[:n_sentences]
     if len(sentences) < n_sentences:
         raise SystemExit(f"only {len(sentences)} usable sentences in {data}")
     rows = []

@@ -51,6 +51,18 @@ def sts_news(data: Path) -> list[Pair]:
     return out
 
 
+def news_sentences(data: Path) -> list[str]:
+    """Distinct real news sentences of MSRP (test, then train) and STS news: six words or more,
+    no question, whitespace normalised, in file order."""
+    seen: dict[str, None] = {}
+    for pair in msrp(data, "test") + msrp(data, "train") + sts_news(data):
+        for sentence in (pair.left, pair.right):
+            sentence = " ".join(sentence.split())
+            if len(sentence.split()) >= 6 and not sentence.endswith("?"):
+                seen.setdefault(sentence)
+    return list(seen)
+
+
 DAFNA_COLUMNS = ("claim_id", "entity", "object", "property", "value", "source", "timestamp")
 
 

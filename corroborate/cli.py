@@ -113,8 +113,9 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
         click.echo(f"wrote {paths[name]}")
     click.echo(f"\nopen {paths['report.html'].resolve().as_uri()} to read the report")
     stats = est.embedding_stats_
-    logger.info("done in %.1f s (embedding: %d distinct texts, %d from cache)",
-                time.perf_counter() - started, stats.get("distinct", 0), stats.get("cache_hits", 0))
+    logger.info("done in %.1f s (embedding: %d distinct texts, %d from cache, %d encoded)",
+                time.perf_counter() - started, stats.get("distinct", 0), stats.get("cache_hits", 0),
+                stats.get("encoded", 0))
 
 
 @cli.command()

@@ -241,7 +241,8 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
 
         self.config_ = cfg
         self.embedder_identity_ = embedder.identity
-        self.embedding_stats_ = prepared.embedding_stats
+        # every text embedded for this run (leads, claims, denied clauses), when the embedder counts them
+        self.embedding_stats_ = dict(getattr(embedder, "total_stats", None) or prepared.embedding_stats)
         self.articles_ = frame
         self.rejected_ = prepared.rejected
         self.claims_ = claims

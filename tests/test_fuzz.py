@@ -23,7 +23,7 @@ from corroborate.quantities import parse_quantities
 from corroborate.truth import parse_value
 
 SHORT = settings(max_examples=40, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
-LONG = settings(max_examples=2000, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+LONG = settings(max_examples=10_000, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
 
 # values a scraped record may hold, JSON-encodable
 json_values = st.recursive(
