@@ -89,6 +89,10 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
     from .pipeline import Corroborator  # heavy imports only once the command runs
 
     _configure_logging(verbose, quiet)
+    if quiet:
+        from .embed.sbert import quiet_model_loading
+
+        quiet_model_loading()
     config = _load_config(model_file, config_path)
     config = config.replace(model=model, distance_threshold=threshold,
                             cache_dir=None if cache_dir is None else str(cache_dir))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -146,3 +148,10 @@ def test_events_of_the_example(example_fit: Corroborator) -> None:
     assert article_event["valley-courier.example/City council approves road repair budget"] != troops
     assert article_event["metro-herald.example/Central bank holds rates steady"] != troops
     assert all(s.event_id == troops for s in example_fit.scores_ if s.n_sources >= 2)
+
+
+def test_quiet_means_no_progress_bar_at_all(real_embedder, example_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # a fresh process: the model's own "Loading weights" bar is drawn when it loads
+    done = subprocess.run([sys.executable, "-m", "corroborate.cli", "score", str(example_dir), "-o",
+                           str(tmp_path / "out"), "-q", "--no-cache"], capture_output=True, text=True, check=True)
+    assert "Loading weights" not in done.stderr and "it/s" not in done.stderr, done.stderr[-500:]

@@ -66,6 +66,18 @@ def model_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
+def quiet_model_loading() -> None:
+    """No progress bar from Hugging Face libraries while a model loads (``corroborate score -q``)."""
+    import os
+    import sys
+
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"       # read when huggingface_hub is imported
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+
+
 @lru_cache(maxsize=4)
 def _load(path: Path, device: str) -> Any:
     """One model per (folder, device) per process."""
