@@ -69,6 +69,9 @@ def cli() -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Embedding cache folder (default: $CORROBORATE_CACHE_DIR or ~/.cache/corroborate).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@click.option("--threads", type=click.IntRange(min=0, max=1024), default=None,
+              help="CPU threads for the embedding model (default from the model file: 0, all cores). "
+                   "Use 1 when another busy process shares the machine.")
 @click.option("--on-bad-record", type=click.Choice(["fail", "skip"]), default="fail",
               show_default=True,
               help="fail: stop at the first unusable record, naming file, line and field. "
@@ -79,7 +82,7 @@ def cli() -> None:
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 def score(input_path: Path, outdir: Path, model: str | None, threshold: float | None,
           model_file: Path | None, config_path: Path | None, cache_dir: Path | None, no_cache: bool,
-          on_bad_record: str, top: int, quiet: bool, verbose: int) -> None:
+          threads: int | None, on_bad_record: str, top: int, quiet: bool, verbose: int) -> None:
     """Score the claims of the corpus INPUT and write the results to OUTDIR.
 
     INPUT is a JSONL, CSV or Parquet file with the fields text and source
@@ -94,7 +97,7 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
 
         quiet_model_loading()
     config = _load_config(model_file, config_path)
-    config = config.replace(model=model, distance_threshold=threshold,
+    config = config.replace(model=model, distance_threshold=threshold, threads=threads,
                             cache_dir=None if cache_dir is None else str(cache_dir))
     if no_cache:
         config = config.replace(cache=False)

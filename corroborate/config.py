@@ -37,6 +37,7 @@ _TOML_KEYS: dict[str, tuple[str, str]] = {
     "model": ("embedding", "model"),
     "batch_size": ("embedding", "batch_size"),
     "device": ("embedding", "device"),
+    "threads": ("embedding", "threads"),
     "cache": ("embedding", "cache"),
     "cache_dir": ("embedding", "cache_dir"),
     "min_words": ("claims", "min_words"),
@@ -121,7 +122,8 @@ class Rule:
 
 #: the rule of every setting (event_weights and confidence_model are checked as a whole)
 RULES: dict[str, Rule] = {
-    "model": Rule("text"), "batch_size": Rule("int", 1, 65536), "device": Rule("text"), "cache": Rule("bool"),
+    "model": Rule("text"), "batch_size": Rule("int", 1, 65536), "device": Rule("text"), "threads": Rule("int", 0, 1024),
+    "cache": Rule("bool"),
     "cache_dir": Rule("optional_text"), "min_words": Rule("int", 1, 1000),
     "max_article_chars": Rule("int", 1000, 10_000_000), "max_sentences_per_article": Rule("int", 1, 100_000),
     "max_sentence_chars": Rule("int", 50, 100_000), "long_articles": Rule("choice", choices=("truncate", "reject")),
@@ -211,6 +213,7 @@ class Config:
     model: str
     batch_size: int
     device: str
+    threads: int                    # torch CPU threads for the model; 0: all cores (torch's choice)
     cache: bool
     cache_dir: str | None
     # claims, and the limits that keep one giant article from stalling a run

@@ -133,8 +133,8 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
             inner = check_embedder(self.embedder)
         else:
             # one progress bar for all the texts, drawn by the caching layer (it encodes a slice at a time)
-            inner = SentenceTransformerEmbedder(cfg.model, batch_size=cfg.batch_size,
-                                                device=cfg.device, show_progress=False)
+            inner = SentenceTransformerEmbedder(cfg.model, batch_size=cfg.batch_size, device=cfg.device,
+                                                show_progress=False, threads=cfg.threads)
         cache = EmbeddingCache(cfg.cache_dir) if cfg.cache else None
         return CachedEmbedder(inner, cache, show_progress=self.show_progress)
 

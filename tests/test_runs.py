@@ -174,6 +174,7 @@ def test_sentences_past_the_limit_are_dropped_with_their_reason(tmp_path: Path, 
     ('[claims]\nlong_articles = "maybe"\n', "[claims] long_articles must be one of 'truncate', 'reject'"),
     ("[claims]\nmax_article_chars = 10\n", "[claims] max_article_chars must be an integer in [1000, 1e+07]"),
     ("[cluster]\nwindow_days = 7\n", "unknown setting [cluster] 'window_days'"),
+    ("[embedding]\nthreads = -1\n", "[embedding] threads must be an integer in [0, 1024]; got -1"),
 ])
 def test_config_values_are_checked_by_type_and_range(tmp_path: Path, toml: str, message: str,
                                                      capsys: pytest.CaptureFixture[str]) -> None:

@@ -97,11 +97,12 @@ class SentenceTransformerEmbedder:
     """
 
     def __init__(self, model: str = "default", *, batch_size: int = 64, device: str = "cpu",
-                 show_progress: bool = False) -> None:
+                 show_progress: bool = False, threads: int = 0) -> None:
         self.model = model
         self.batch_size = batch_size
         self.device = device
         self.show_progress = show_progress
+        self.threads = threads
 
     @property
     def path(self) -> Path:
@@ -114,6 +115,12 @@ class SentenceTransformerEmbedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         model = _load(self.path, self.device)
+        if self.threads:
+            import torch
+
+            if torch.get_num_threads() != self.threads:
+                # fewer threads than cores keeps its speed when another process holds a core
+                torch.set_num_threads(self.threads)
         if not texts:
             return np.zeros((0, model.get_embedding_dimension()), dtype=np.float32)
         vectors = model.encode(
