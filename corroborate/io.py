@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, RecordError
-from .schema import ARTICLE_COLUMNS
+from .schema import ARTICLE_COLUMNS, MAX_MAGNITUDE
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +86,8 @@ def _identifier(value: Any, location: str, name: str) -> str | None:
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) and name == "article_id":
         return str(int(value))
     text = _optional_str(value, location, name)
-    if text is not None and _CONTROL.search(text):
-        bad = _CONTROL.search(text).group(0)  # type: ignore[union-attr]
-        raise RecordError(location, name, f"contains the control character U+{ord(bad):04X}")
+    if text is not None and (bad := _CONTROL.search(text)):
+        raise RecordError(location, name, f"contains the control character U+{ord(bad.group(0)):04X}")
     return text
 
 
@@ -145,6 +144,11 @@ def _parse_time(value: Any, location: str) -> pd.Timestamp:
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
+def _cleaned(value: str | None) -> str | None:
+    """An optional text field without control characters; ``None`` when nothing is left."""
+    return None if value is None else (clean_text(value).strip() or None)
+
+
 def normalise_record(raw: Mapping[str, Any], location: str) -> dict[str, Any]:
     """Validate one raw record into the articles schema or raise RecordError."""
     text = raw.get("text")
@@ -164,8 +168,8 @@ def normalise_record(raw: Mapping[str, Any], location: str) -> dict[str, Any]:
     return {
         "article_id": article_id or stable_article_id(source, text),
         "source": source,
-        "title": clean_text(title).strip() or None if title is not None else None,
-        "url": clean_text(url).strip() or None if url is not None else None,
+        "title": _cleaned(title),
+        "url": _cleaned(url),
         "published_at": _parse_time(raw.get("published_at"), location),
         "text": text,
     }
@@ -552,8 +556,9 @@ def read_claim_table(path: str | Path) -> pd.DataFrame:
                 out[bound] = float(raw)
             except (TypeError, ValueError):
                 raise RecordError(location, bound, f"not a number: {str(raw)[:40]!r}") from None
-            if not math.isfinite(out[bound]) or abs(out[bound]) > 1e15:
-                raise RecordError(location, bound, f"not a finite number up to 1e15: {str(raw)[:40]!r} "
+            if not math.isfinite(out[bound]) or abs(out[bound]) > MAX_MAGNITUDE:
+                limit = f"{MAX_MAGNITUDE:.0e}".replace("e+", "e")
+                raise RecordError(location, bound, f"not a finite number up to {limit}: {str(raw)[:40]!r} "
                                                    "(leave it empty for no bound)")
         if out["low"] is not None and out["high"] is not None and out["low"] > out["high"]:
             raise RecordError(location, "low", f"low {out['low']:g} is above high {out['high']:g}")
@@ -587,11 +592,16 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-def _file_mode() -> int:
-    """The mode a new file gets under the user's umask (mkstemp would make it 0600)."""
+def current_umask() -> int:
+    """The process's umask (reading it means setting it: it is put back at once)."""
     mask = os.umask(0)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mask
+
+
+def _file_mode() -> int:
+    """The mode a new file gets under the user's umask (mkstemp would make it 0600)."""
+    return 0o666 & ~current_umask()
 
 
 def _atomic_write(path: Path, data: str) -> None:

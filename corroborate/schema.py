@@ -34,6 +34,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 STANCES = ("asserted", "hedged", "denied")
+#: the largest figure compared (structured claims and their bounds); beyond it a value is a parsing
+#: accident more often than data, and products of such values overflow
+MAX_MAGNITUDE = 1e15
 ARTICLE_COLUMNS = ("article_id", "source", "title", "url", "published_at", "text")
 REQUIRED_ARTICLE_FIELDS = ("text", "source")
 CLAIM_COLUMNS = ("claim_id", "article_id", "source", "sent_idx", "start", "end", "text")

@@ -24,17 +24,12 @@ from pathlib import Path
 from types import TracebackType
 
 from .errors import InputError
+from .io import current_umask
 
 logger = logging.getLogger(__name__)
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -87,7 +82,7 @@ class OutputFolder:
                 shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
                 raise InputError(f"output folder {target}: holds files that corroborate did not write ({shown}); "
                                  "choose an empty folder or an earlier output folder of corroborate")
-        check_writable_folder(target.parent if target.parent != Path("") else Path("."), "output folder's parent")
+        check_writable_folder(target.parent, "output folder's parent")
         self._clean_leftovers()
 
     def _clean_leftovers(self) -> None:
@@ -102,7 +97,7 @@ class OutputFolder:
         self.check()
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.staging-{os.getpid()}-",
                                              dir=self.target.parent))
-        os.chmod(self.staging, 0o777 & ~_umask())
+        os.chmod(self.staging, 0o777 & ~current_umask())
         return self.staging
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,

@@ -50,13 +50,11 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from .errors import ConfigError
+from .schema import MAX_MAGNITUDE
 from .score import MAX_WEIGHT, MIN_WEIGHT, UnitConsensus, logistic, numeric_consensus
 
 PLACEHOLDERS = frozenset({"", "n/a", "na", "--", "-", "*", "null", "none", "nan", "unknown", "?",
                           "not available", "not applicable"})
-#: the largest figure compared; beyond it a value is a parsing accident more often than data,
-#: and products of such values overflow
-MAX_MAGNITUDE = 1e15
 _FRACTION = re.compile(r"^([+-]?\d+)\s+(\d+)/(\d+)$|^([+-]?\d+)/(\d+)$")
 
 

@@ -128,7 +128,7 @@ def test_cli_report_names_the_bad_line(example_report: Report, tmp_path: Path,
         fh.write("{not json\n")
     assert main(["report", str(tmp_path), "-f", "md"]) == EXIT_INPUT
     n = len(example_report.clusters) + 1
-    assert f"clusters.jsonl:line {n}: not JSON" in capsys.readouterr().err
+    assert f"clusters.jsonl:line {n}: invalid JSON" in capsys.readouterr().err
 
 
 def test_claimreview_is_json_ld_for_every_corroborated_cluster(example_report: Report) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -68,9 +70,6 @@ def model_fingerprint(path: Path) -> str:
 
 def quiet_model_loading() -> None:
     """No progress bar from Hugging Face libraries while a model loads (``corroborate score -q``)."""
-    import os
-    import sys
-
     os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"       # read when huggingface_hub is imported
     if "transformers" in sys.modules:
         from transformers.utils import logging as hf_logging

@@ -87,8 +87,8 @@ def write_outputs(report: Report, outdir: str | Path) -> dict[str, Path]:
     write_jsonl(paths["rejected.jsonl"], parts["rejected"])
     write_csv(paths["sources.csv"], report.sources)
     write_text(paths["run.json"], json.dumps(to_jsonable(report.run_record()), indent=2, ensure_ascii=False) + "\n")
-    write_text(paths["report.md"], render_markdown(report))
-    write_text(paths["report.html"], render_html(report))
+    render(report, "md", out)
+    render(report, "html", out)
     return paths
 
 

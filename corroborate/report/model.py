@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
-from ..io import to_jsonable
+from ..errors import InputError, RecordError
+from ..io import _iter_jsonl, to_jsonable
 from ..quantities import quantities_by_claim
 from ..schema import QUANTITY_COLUMNS
 from ..score import ClusterScore
@@ -261,18 +261,12 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Every object of a JSONL output file; the first bad line stops the reading, named."""
     rows = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:line {lineno}: not JSON ({exc.msg}, column {exc.colno})") from exc
-            if not isinstance(row, dict):
-                raise InputError(f"{path}:line {lineno}: expected a JSON object")
-            rows.append(row)
+    for _, row in _iter_jsonl(path):
+        if isinstance(row, RecordError):
+            raise row
+        rows.append(dict(row))
     return rows
 
 
