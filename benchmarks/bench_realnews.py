@@ -158,6 +158,7 @@ def main() -> None:
     ap.add_argument("--before", type=Path, default=None,
                     help="also score this output folder (the pipeline before a change)")
     ap.add_argument("--cv", action="store_true", help="add held-out numbers (five more runs)")
+    ap.add_argument("--backend", default=None, help="embedding backend (default: the model file's)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     dev = load_dev(args.data)
@@ -167,7 +168,7 @@ def main() -> None:
         print("\n".join(table([(str(args.score), tally.scores())], dev.baselines)))
         print(f"furniture in the top {TOP} cards: {share[1]} of {share[2]} labelled")
         return
-    cfg = Config.default()
+    cfg = Config.default().replace(backend=args.backend)
     timings = run(dev, cfg, args.out)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     tally, heads = score_folder(dev, args.out)
@@ -182,8 +183,9 @@ def main() -> None:
         "## Real multi-outlet news (bench_realnews.py)",
         "",
         f"Command: `python benchmarks/bench_realnews.py --data {args.data}"
-        + (" --cv" if args.cv else "") + (f" --before {args.before}" if args.before else "") + " --write`",
-        f"Machine: {machine()}; commit {commit()}; scoring `{cfg.scoring_version}`.",
+        + (" --cv" if args.cv else "") + (f" --before {args.before}" if args.before else "")
+        + (f" --backend {args.backend}" if args.backend else "") + " --write`",
+        f"Machine: {machine()}; commit {commit()}; scoring `{cfg.scoring_version}`; backend `{cfg.backend}`.",
         f"Data: ../shared/realnews dev corpus (incidents 2013-2015): {len(dev.incident_of)} articles, "
         f"{len(dev.gold)} incidents. Metrics: benchmarks/realnews.py (agrees with "
         "../shared/realnews/score.py on the same output).",

@@ -35,7 +35,7 @@ from benchmarks.realnews import incident_folds, load_dev  # noqa: E402
 from benchmarks.results import commit, machine, set_model_settings, update_section  # noqa: E402
 from corroborate import ClaimClusterer, Config, extract_claims, read_articles  # noqa: E402
 from corroborate.config import models_dir  # noqa: E402
-from corroborate.embed import CachedEmbedder, EmbeddingCache, SentenceTransformerEmbedder  # noqa: E402
+from corroborate.embed import CachedEmbedder, EmbeddingCache, make_embedder  # noqa: E402
 from corroborate.figures import figure_claims  # noqa: E402
 from corroborate.parsing import analyse_claims  # noqa: E402
 
@@ -67,7 +67,7 @@ def main() -> None:
     claims, _ = extract_claims(articles, min_words=cfg.min_words)
     _, quantities = analyse_claims(claims, approx_rel_width=cfg.approx_rel_width)
     counting = set(figure_claims(claims, quantities))
-    embedder = CachedEmbedder(SentenceTransformerEmbedder(cfg.model), EmbeddingCache(None))
+    embedder = CachedEmbedder(make_embedder(cfg.model, backend=cfg.backend, threads=cfg.threads), EmbeddingCache(None))
     vectors = embedder.encode(claims["text"].tolist())
     row_of = {c: i for i, c in enumerate(claims["claim_id"])}
     incident = claims["article_id"].map(dev.incident_of).to_numpy()

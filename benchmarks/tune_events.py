@@ -37,7 +37,7 @@ from benchmarks.realnews import PairCounts, incident_folds, load_dev, pair_count
 from benchmarks.results import commit, machine, set_model_settings, update_section  # noqa: E402
 from corroborate import Config, extract_claims, read_articles  # noqa: E402
 from corroborate.config import models_dir  # noqa: E402
-from corroborate.embed import CachedEmbedder, EmbeddingCache, SentenceTransformerEmbedder  # noqa: E402
+from corroborate.embed import CachedEmbedder, EmbeddingCache, make_embedder  # noqa: E402
 from corroborate.events import (  # noqa: E402
     FEATURES,
     EventModel,
@@ -128,7 +128,7 @@ def load_folds(dev, k: int = 5) -> Folds:  # type: ignore[no-untyped-def]
     gold = {a: dev.incident_of[a] for a in ids}
     cfg = Config.default()
     claims, _ = extract_claims(articles, min_words=cfg.min_words)
-    embedder = CachedEmbedder(SentenceTransformerEmbedder(cfg.model), EmbeddingCache(None))
+    embedder = CachedEmbedder(make_embedder(cfg.model, backend=cfg.backend, threads=cfg.threads), EmbeddingCache(None))
     leads = embedder.encode([lead_text(t, x) for t, x in zip(articles["title"], articles["text"],
                                                                 strict=True)])
     pairs = pair_features(articles, leads, kept_text=kept_text(articles, claims[~outlet_repeats(claims)]),

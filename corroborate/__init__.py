@@ -13,7 +13,7 @@ from .claims import extract_claims, split_sentences
 from .cluster import ClaimClusterer
 from .confidence import ConfidenceModel
 from .config import Config
-from .embed import CachedEmbedder, Embedder, EmbeddingCache, SentenceTransformerEmbedder
+from .embed import CachedEmbedder, Embedder, EmbeddingCache, OnnxEmbedder, SentenceTransformerEmbedder
 from .errors import (
     ConfigError,
     CorroborateError,
@@ -44,6 +44,7 @@ __all__ = [
     "InputError",
     "ModelError",
     "NotFittedError",
+    "OnnxEmbedder",
     "Quantity",
     "RecordError",
     "Report",

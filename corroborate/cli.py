@@ -17,6 +17,7 @@ import click
 import pandas as pd
 
 from .config import Config
+from .embed.backends import BACKENDS
 from .embed.cache import default_cache_dir
 from .errors import CorroborateError
 from .io import read_articles
@@ -72,6 +73,12 @@ def cli() -> None:
 @click.option("--threads", type=click.IntRange(min=0, max=1024), default=None,
               help="CPU threads for the embedding model (default from the model file: 0, all cores). "
                    "Use 1 when another busy process shares the machine.")
+@click.option("--backend", type=click.Choice(BACKENDS), default=None,
+              help="Runtime of the embedding model (default from the model file). torch: "
+                   "sentence-transformers as is; onnx / onnx-int8 / openvino: the same model exported "
+                   "once to ONNX (kept in the cache folder) and run by onnxruntime (fp32 or int8 "
+                   "weights) or OpenVINO (needs the openvino extra). Speed and quality of each: "
+                   "benchmarks/RESULTS.md.")
 @click.option("--on-bad-record", type=click.Choice(["fail", "skip"]), default="fail",
               show_default=True,
               help="fail: stop at the first unusable record, naming file, line and field. "
@@ -82,7 +89,7 @@ def cli() -> None:
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
 def score(input_path: Path, outdir: Path, model: str | None, threshold: float | None,
           model_file: Path | None, config_path: Path | None, cache_dir: Path | None, no_cache: bool,
-          threads: int | None, on_bad_record: str, top: int, quiet: bool, verbose: int) -> None:
+          threads: int | None, backend: str | None, on_bad_record: str, top: int, quiet: bool, verbose: int) -> None:
     """Score the claims of the corpus INPUT and write the results to OUTDIR.
 
     INPUT is a JSONL, CSV or Parquet file with the fields text and source
@@ -97,7 +104,7 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
 
         quiet_model_loading()
     config = _load_config(model_file, config_path)
-    config = config.replace(model=model, distance_threshold=threshold, threads=threads,
+    config = config.replace(model=model, distance_threshold=threshold, threads=threads, backend=backend,
                             cache_dir=None if cache_dir is None else str(cache_dir))
     if no_cache:
         config = config.replace(cache=False)
@@ -105,7 +112,7 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
     # everything that can fail without the corpus fails now, before minutes of work
     output = OutputFolder(outdir, owned=set(OUTPUT_FILES) | set(FORMAT_FILES.values()))
     output.check()
-    if config.cache:
+    if config.cache or config.backend != "torch":      # the exported backends keep their ONNX files there
         check_writable_folder(Path(config.cache_dir) if config.cache_dir else default_cache_dir(), "cache folder")
     articles = read_articles(input_path, errors="raise" if on_bad_record == "fail" else "skip")
     logger.info("read %d articles from %s", len(articles), input_path)

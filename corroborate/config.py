@@ -25,6 +25,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .confidence import ConfidenceModel
+from .embed.backends import BACKENDS
 from .errors import ConfigError
 from .schema import EVENT_FEATURES
 
@@ -38,6 +39,7 @@ _TOML_KEYS: dict[str, tuple[str, str]] = {
     "batch_size": ("embedding", "batch_size"),
     "device": ("embedding", "device"),
     "threads": ("embedding", "threads"),
+    "backend": ("embedding", "backend"),
     "cache": ("embedding", "cache"),
     "cache_dir": ("embedding", "cache_dir"),
     "min_words": ("claims", "min_words"),
@@ -123,6 +125,7 @@ class Rule:
 #: the rule of every setting (event_weights and confidence_model are checked as a whole)
 RULES: dict[str, Rule] = {
     "model": Rule("text"), "batch_size": Rule("int", 1, 65536), "device": Rule("text"), "threads": Rule("int", 0, 1024),
+    "backend": Rule("choice", choices=BACKENDS),
     "cache": Rule("bool"),
     "cache_dir": Rule("optional_text"), "min_words": Rule("int", 1, 1000),
     "max_article_chars": Rule("int", 1000, 10_000_000), "max_sentences_per_article": Rule("int", 1, 100_000),
@@ -213,7 +216,8 @@ class Config:
     model: str
     batch_size: int
     device: str
-    threads: int                    # torch CPU threads for the model; 0: all cores (torch's choice)
+    threads: int                    # CPU threads for the model; 0: all cores
+    backend: str                    # torch | onnx | onnx-int8 | openvino (corroborate.embed.backends)
     cache: bool
     cache_dir: str | None
     # claims, and the limits that keep one giant article from stalling a run

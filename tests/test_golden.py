@@ -19,8 +19,8 @@ HOW = "if the change is meant, run `.venv/bin/python -m tests.golden` and review
 
 
 @pytest.fixture(scope="module")
-def report(real_embedder):  # type: ignore[no-untyped-def]
-    return example_report(real_embedder)
+def report():  # type: ignore[no-untyped-def]
+    return example_report()          # the default backend of models/default.json, as `make demo` runs
 
 
 def _diff(expected: str, got: str, name: str) -> str:

@@ -160,7 +160,7 @@ def test_quiet_means_no_progress_bar_at_all(real_embedder, example_dir: Path, tm
 def test_threads_setting_reaches_the_model(example_dir: Path, tmp_path: Path) -> None:
     code = ("import sys, torch; from corroborate.cli import main; "
             f"rc = main(['score', {str(example_dir)!r}, '-o', {str(tmp_path / 'out')!r}, '-q', '--no-cache', "
-            "'--threads', '1']); print('THREADS', rc, torch.get_num_threads())")
+            "'--threads', '1', '--backend', 'torch']); print('THREADS', rc, torch.get_num_threads())")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split("THREADS ")[1].split() == ["0", "1"]
     run = json.loads((tmp_path / "out" / "run.json").read_text())

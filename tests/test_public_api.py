@@ -4,7 +4,7 @@ import corroborate
 
 EXPECTED = [
     "CachedEmbedder", "ClaimClusterer", "ClusterInput", "ClusterScore", "ConfidenceModel", "Config", "ConfigError", "CorroborateError",
-    "Corroborator", "Embedder", "EmbeddingCache", "InputError", "ModelError", "NotFittedError",
+    "Corroborator", "Embedder", "EmbeddingCache", "InputError", "ModelError", "NotFittedError", "OnnxEmbedder",
     "Quantity", "RecordError", "Report", "ScoringContext", "SentenceTransformerEmbedder", "TruthDiscovery", "effective_source_count",
     "extract_claims", "extract_quantities", "parse_quantities", "read_articles", "render_html", "render_markdown",
     "render_table", "score_cluster", "split_sentences", "write_outputs",

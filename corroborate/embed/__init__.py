@@ -1,13 +1,19 @@
 """Embedding stage: the :class:`Embedder` protocol, the sentence-transformers
-backend and an on-disk cache that wraps any embedder."""
+backend, the same model exported to ONNX (onnxruntime, OpenVINO), and an on-disk
+cache that wraps any embedder."""
 
 from __future__ import annotations
 
+from .backends import BACKENDS, make_embedder
 from .base import Embedder, check_embedder
 from .cache import CachedEmbedder, EmbeddingCache, default_cache_dir
+from .onnx_backend import OnnxEmbedder
 from .sbert import SentenceTransformerEmbedder, resolve_model_path
 
 __all__ = [
+    "BACKENDS",
+    "make_embedder",
+    "OnnxEmbedder",
     "Embedder",
     "check_embedder",
     "CachedEmbedder",

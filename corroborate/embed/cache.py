@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..progress import Progress
 from .base import Embedder
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,8 @@ class EmbeddingCache:
         return self._conn
 
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=60)
+        # one connection, used by one thread at a time (the pipeline may embed in a background thread)
+        conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(_SCHEMA)
@@ -153,23 +155,14 @@ class CachedEmbedder:
     def _encode_missing(self, identity: str, texts: list[str], keys: list[bytes]) -> dict[bytes, np.ndarray]:
         """Encode ``texts`` a slice at a time, committing each slice to the cache before the next."""
         out: dict[bytes, np.ndarray] = {}
-        bar = None
-        if self.show_progress and len(texts) > self.commit_every:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=len(texts), desc="embedding", unit="text")
-        try:
+        with Progress(len(texts), "embedding", enabled=self.show_progress, minimum=self.commit_every + 1) as bar:
             for i in range(0, len(texts), self.commit_every):
                 fresh = self.embedder.encode(texts[i:i + self.commit_every])
                 items = list(zip(keys[i:i + self.commit_every], fresh, strict=True))
                 out.update(items)
                 if self.cache is not None:
                     self.cache.put_many(identity, items)
-                if bar is not None:
-                    bar.update(len(items))
-        finally:
-            if bar is not None:
-                bar.close()
+                bar.update(len(items))
         return out
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
