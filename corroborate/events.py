@@ -61,12 +61,15 @@ from sklearn.neighbors import NearestNeighbors
 
 from .claims import split_sentences
 from .cluster import relabel_by_first_appearance
+from .progress import Progress
 from .schema import EVENT_FEATURES
 
 FEATURES = EVENT_FEATURES
 LEAD_SENTENCES = 3
 LEAD_CHARS = 600
 UNKNOWN_DAYS = 3.0
+#: candidate pairs per block when their features are computed (bounds memory, not the result)
+PAIR_BLOCK = 16384
 BARE_CANDIDATE_SIMILARITY = 0.7
 _PROPER = re.compile(r"(?<=[a-z0-9,;:]\s)([A-Z][a-z]{2,})|\b([A-Z]{3,})\b")
 # capitalised words that name no particular event
@@ -242,12 +245,13 @@ def _closest(a: np.ndarray, b: np.ndarray) -> float:
 
 def pair_features(articles: pd.DataFrame, lead_vectors: np.ndarray, *,
                   kept_text: Sequence[str] | None = None,
-                  candidate_similarity: float = 0.05) -> PairFeatures:
+                  candidate_similarity: float = 0.05, progress: Progress | None = None) -> PairFeatures:
     """The features of every candidate pair of ``articles`` (see the module docstring).
 
     ``kept_text`` is each article's text without its furniture (its claims
-    joined); the raw text when not given.
+    joined); the raw text when not given. ``progress`` advances one step per feature.
     """
+    progress = progress or Progress(0, "", enabled=False)
     titles = [t if isinstance(t, str) else "" for t in articles["title"]]
     texts = articles["text"].tolist()
     kept = list(kept_text) if kept_text is not None else texts
@@ -268,8 +272,20 @@ def pair_features(articles: pd.DataFrame, lead_vectors: np.ndarray, *,
     left, right = left[order], right[order]
 
     def at(matrix: csr_matrix) -> np.ndarray:
-        # row-wise dot products of the pairs, without forming the n x n product
-        return np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1), dtype=np.float64).ravel()
+        # row-wise dot products of the pairs, without forming the n x n product, a block of pairs at a
+        # time: all pairs at once held ~1.6 GB of sparse rows on the real-news corpus (issue 12)
+        out = np.zeros(len(left), dtype=np.float64)
+        for lo in range(0, len(left), PAIR_BLOCK):
+            a, b = left[lo:lo + PAIR_BLOCK], right[lo:lo + PAIR_BLOCK]
+            out[lo:lo + len(a)] = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
+        return out
+
+    def cosine() -> np.ndarray:
+        out = np.zeros(len(left), dtype=np.float64)
+        for lo in range(0, len(left), PAIR_BLOCK):
+            a, b = left[lo:lo + PAIR_BLOCK], right[lo:lo + PAIR_BLOCK]
+            out[lo:lo + len(a)] = np.einsum("ij,ij->i", vectors[a], vectors[b])
+        return out
 
     def pairwise(values: Sequence[object], fn: Callable[[Any, Any], float]) -> np.ndarray:
         return np.array([fn(values[i], values[j]) for i, j in zip(left.tolist(), right.tolist(),
@@ -282,23 +298,27 @@ def pair_features(articles: pd.DataFrame, lead_vectors: np.ndarray, *,
     published = _days(articles)
     gap = np.abs(published[left] - published[right]) if len(left) else np.zeros(0)
     sources = articles["source"].to_numpy()
-    columns = {
-        "body": at(body), "title": at(_tfidf(titles, stop_words="english")), "proper": at(proper),
-        "proper_lead": at(_tfidf([" ".join(proper_words(d)) for d in leads], token_pattern=r"\S+",
-                                 lowercase=False)),
-        "names": at(_tfidf([" ".join(names(d)) for d in whole], token_pattern=r"\S+",
-                           lowercase=False)),
-        "lead_words": at(_tfidf(leads, stop_words="english")),
-        "lead_embedding": np.einsum("ij,ij->i", vectors[left], vectors[right]) if len(left)
-        else np.zeros(0),
-        "ages_shared": pairwise(age_sets, _jaccard),
-        "ages_conflict": pairwise(age_sets, lambda a, b: float(bool(a and b and not a & b))),
-        "streets_shared": pairwise(street_sets, _jaccard),
-        "streets_conflict": pairwise(street_sets, lambda a, b: float(bool(a and b and not a & b))),
-        "log_closest_days": np.log1p(pairwise(dates, _closest)),
-        "log_days": np.log1p(np.where(np.isnan(gap), UNKNOWN_DAYS, gap)),
-        "same_source": (sources[left] == sources[right]).astype(np.float64),
+    features: dict[str, Callable[[], np.ndarray]] = {
+        "body": lambda: at(body), "title": lambda: at(_tfidf(titles, stop_words="english")),
+        "proper": lambda: at(proper),
+        "proper_lead": lambda: at(_tfidf([" ".join(proper_words(d)) for d in leads], token_pattern=r"\S+",
+                                         lowercase=False)),
+        "names": lambda: at(_tfidf([" ".join(names(d)) for d in whole], token_pattern=r"\S+",
+                                   lowercase=False)),
+        "lead_words": lambda: at(_tfidf(leads, stop_words="english")),
+        "lead_embedding": cosine,
+        "ages_shared": lambda: pairwise(age_sets, _jaccard),
+        "ages_conflict": lambda: pairwise(age_sets, lambda a, b: float(bool(a and b and not a & b))),
+        "streets_shared": lambda: pairwise(street_sets, _jaccard),
+        "streets_conflict": lambda: pairwise(street_sets, lambda a, b: float(bool(a and b and not a & b))),
+        "log_closest_days": lambda: np.log1p(pairwise(dates, _closest)),
+        "log_days": lambda: np.log1p(np.where(np.isnan(gap), UNKNOWN_DAYS, gap)),
+        "same_source": lambda: (sources[left] == sources[right]).astype(np.float64),
     }
+    columns = {}
+    for name in FEATURES:                     # one step of the bar per feature of every candidate pair
+        columns[name] = features[name]()
+        progress.update()
     values = np.column_stack([columns[f] for f in FEATURES]) if len(left) else \
         np.zeros((0, len(FEATURES)))
     specific = np.array([bool(proper_words(d) or names(d) or a or st) for d, a, st in
@@ -356,11 +376,14 @@ def link_events(n: int, pairs: PairFeatures, probability: np.ndarray,
 
 
 def group_events(articles: pd.DataFrame, lead_vectors: np.ndarray, model: EventModel, *,
-                 kept_text: Sequence[str] | None = None) -> np.ndarray:
+                 kept_text: Sequence[str] | None = None, show_progress: bool = False) -> np.ndarray:
     """Event id of each article (numbered by first appearance)."""
-    pairs = pair_features(articles, lead_vectors, kept_text=kept_text,
-                          candidate_similarity=model.candidate_similarity)
-    return link_events(len(articles), pairs, model.pair_probability(pairs), model.distance_threshold)
+    with Progress(len(FEATURES) + 1, "events", enabled=show_progress and len(articles) > 1, unit="step") as bar:
+        pairs = pair_features(articles, lead_vectors, kept_text=kept_text,
+                              candidate_similarity=model.candidate_similarity, progress=bar)
+        labels = link_events(len(articles), pairs, model.pair_probability(pairs), model.distance_threshold)
+        bar.update()
+    return labels
 
 
 def event_table(articles: pd.DataFrame, events: np.ndarray) -> pd.DataFrame:

@@ -13,7 +13,11 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+from sklearn import config_context
 from sklearn.neighbors import NearestNeighbors
+
+#: scratch memory of one block of pairwise distances
+NEIGHBOUR_MEMORY_MIB = 64
 
 _PROPER_OR_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                                r"twelve|twenty|hundred|thousand|dozens?)\b", re.IGNORECASE)
@@ -49,8 +53,11 @@ def generic_span(texts: Sequence[str], embeddings: np.ndarray, claim_events: np.
     n = len(claim_events)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    graph = NearestNeighbors(radius=claim_threshold, metric="cosine", algorithm="brute") \
-        .fit(embeddings).radius_neighbors_graph(embeddings, mode="connectivity").tocsr()
+    # scikit-learn computes the distances a block of rows at a time, within working_memory MiB
+    # (its default, 1 GiB, made this the peak of a real-news run: issue 12); same graph
+    with config_context(working_memory=NEIGHBOUR_MEMORY_MIB):
+        graph = NearestNeighbors(radius=claim_threshold, metric="cosine", algorithm="brute") \
+            .fit(embeddings).radius_neighbors_graph(embeddings, mode="connectivity").tocsr()
     signature = [specifics(t) for t in texts]
     span = np.zeros(n, dtype=np.int64)
     for i in range(n):

@@ -19,12 +19,13 @@ import pandas as pd
 from .attribution import attribute, attribution_frame, needs_parse, stance_only
 from .counts import may_state_a_count
 from .nlp import nlp
+from .progress import Progress
 from .quantities import parse_quantities, quantity_frame
 
 
 def analyse_claims(claims: pd.DataFrame, *, approx_rel_width: float,
                    published: Mapping[str, Any] | None = None,
-                   batch_size: int = 64) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   batch_size: int = 64, show_progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(attribution, quantities)`` of ``claims``.
 
     ``published`` maps article ids to publication times: a count in a sentence
@@ -44,16 +45,20 @@ def analyse_claims(claims: pd.DataFrame, *, approx_rel_width: float,
     with_entities = [i for i in range(len(texts)) if cue[i]]
     without = [i for i in range(len(texts)) if count[i] and not cue[i]]
     pipeline = nlp()
-    for i, doc in zip(with_entities, pipeline.pipe([texts[i] for i in with_entities],
-                                                   batch_size=batch_size), strict=True):
-        attributions[i] = attribute(doc)
-        found[i] = parse_quantities(texts[i], approx_rel_width=approx_rel_width, doc=doc,
-                                    reference_year=years[i])
-    with pipeline.select_pipes(disable=["ner"]):
-        for i, doc in zip(without, pipeline.pipe([texts[i] for i in without], batch_size=batch_size),
-                          strict=True):
+    with Progress(len(with_entities) + len(without), "parsing", enabled=show_progress, unit="sentence",
+                  minimum=batch_size + 1) as bar:
+        for i, doc in zip(with_entities, pipeline.pipe([texts[i] for i in with_entities],
+                                                       batch_size=batch_size), strict=True):
+            attributions[i] = attribute(doc)
             found[i] = parse_quantities(texts[i], approx_rel_width=approx_rel_width, doc=doc,
                                         reference_year=years[i])
+            bar.update()
+        with pipeline.select_pipes(disable=["ner"]):
+            for i, doc in zip(without, pipeline.pipe([texts[i] for i in without], batch_size=batch_size),
+                              strict=True):
+                found[i] = parse_quantities(texts[i], approx_rel_width=approx_rel_width, doc=doc,
+                                            reference_year=years[i])
+                bar.update()
     parsed = set(with_entities) | set(without)
     for i in range(len(texts)):
         if i not in parsed:

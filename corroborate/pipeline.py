@@ -19,10 +19,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
 from .claims import SentenceLimits, extract_claims
+from .background import Background
 from .cluster import ClaimClusterer, cluster_within_events
 from .config import Config
 from .denials import link_denials
-from .embed import CachedEmbedder, Embedder, EmbeddingCache, SentenceTransformerEmbedder
+from .embed import CachedEmbedder, Embedder, EmbeddingCache
+from .embed.backends import make_embedder
 from .embed.base import check_embedder
 from .errors import ConfigError, NotFittedError
 from .events import EventModel, event_table, group_events, kept_text, lead_text
@@ -42,6 +44,9 @@ from .sources import evidence_columns, source_table
 from .syndication import syndication
 
 logger = logging.getLogger(__name__)
+
+#: embed the claims while spaCy parses them (exported backends only; benchmarks/RESULTS.md)
+OVERLAP_EMBEDDING = True
 
 
 @dataclass
@@ -132,9 +137,10 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         if self.embedder is not None:
             inner = check_embedder(self.embedder)
         else:
-            # one progress bar for all the texts, drawn by the caching layer (it encodes a slice at a time)
-            inner = SentenceTransformerEmbedder(cfg.model, batch_size=cfg.batch_size, device=cfg.device,
-                                                show_progress=False, threads=cfg.threads)
+            # one progress bar for all the texts, drawn by the caching layer (it encodes a slice at a time);
+            # exported backends keep their ONNX files in the cache folder even when the cache is off
+            inner = make_embedder(cfg.model, backend=cfg.backend, batch_size=cfg.batch_size, device=cfg.device,
+                                  threads=cfg.threads, export_dir=cfg.cache_dir)
         cache = EmbeddingCache(cfg.cache_dir) if cfg.cache else None
         return CachedEmbedder(inner, cache, show_progress=self.show_progress)
 
@@ -184,7 +190,7 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         article_events = group_events(frame, leads, EventModel(
             cfg.event_weights, cfg.event_intercept, cfg.event_distance_threshold,
             cfg.event_candidate_similarity, cfg.event_bare_lead_similarity),
-            kept_text=kept_text(frame, claims[~repeats]))
+            kept_text=kept_text(frame, claims[~repeats]), show_progress=self.show_progress)
         frame = frame.assign(event_id=article_events)
         claims = claims.assign(event_id=claims["article_id"].map(
             dict(zip(frame["article_id"], article_events, strict=True))).astype("int64"))
@@ -192,12 +198,19 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         claims, dropped = drop_furniture(claims, dropped, recurring_across_events(claims, repeats))
         lap("furniture")
 
+        # spaCy parses on one core; an exported backend embeds the claims meanwhile on worker threads
+        # that release the GIL (torch, or an embedder passed in, waits its turn: torch's threads
+        # would fight the parser for the cores)
+        texts = claims["text"].tolist()
+        overlap = OVERLAP_EMBEDDING and self.embedder is None and cfg.backend != "torch"
+        embedding = Background(embedder.encode, texts, start=overlap)
         attribution, quantities = analyse_claims(
             claims, approx_rel_width=cfg.approx_rel_width,
-            published=dict(zip(frame["article_id"], frame["published_at"], strict=True)))
+            published=dict(zip(frame["article_id"], frame["published_at"], strict=True)),
+            show_progress=self.show_progress)
         claims = pd.concat([claims, attribution[["attributed_to", "speaker", "stance"]]], axis=1)
         lap("parse")
-        embeddings = embedder.encode(claims["text"].tolist())
+        embeddings = embedding.result()
         claim_stats = dict(getattr(embedder, "last_stats", {}))   # the claims, not leads or denials
         if embeddings.shape[0] != len(claims):
             raise ConfigError(f"embedder returned {embeddings.shape[0]} vectors for {len(claims)} texts")

@@ -45,7 +45,7 @@ def run(argv: list[str]) -> int:
     source, outdir, cache, stage = argv
     cache_module.COMMIT_EVERY = 50
     embedder = Counting(stop=stage == "embed")
-    pipeline.SentenceTransformerEmbedder = lambda *a, **k: embedder  # type: ignore[assignment,misc]
+    pipeline.make_embedder = lambda *a, **k: embedder  # type: ignore[assignment]
     if stage == "cluster":
         real = pipeline.cluster_within_events
 

@@ -253,7 +253,7 @@ def test_render_rejects_an_unknown_format(example_report: Report, tmp_path: Path
 
 def test_score_prints_where_the_html_report_is(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("corroborate.pipeline.SentenceTransformerEmbedder",
+    monkeypatch.setattr("corroborate.pipeline.make_embedder",
                         lambda *a, **k: FakeEmbedder())
     assert main(["score", str(EXAMPLE), "-o", str(tmp_path), "-q", "--no-cache"]) == EXIT_OK
     out = capsys.readouterr().out

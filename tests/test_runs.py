@@ -34,7 +34,7 @@ def _corpus(path: Path, n_articles: int = 60, sentences: int = 8, **extra: objec
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
     embedder = FakeEmbedder()
-    monkeypatch.setattr("corroborate.pipeline.SentenceTransformerEmbedder", lambda *a, **k: embedder)
+    monkeypatch.setattr("corroborate.pipeline.make_embedder", lambda *a, **k: embedder)
     return embedder
 
 
