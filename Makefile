@@ -41,8 +41,10 @@ test: $(STAMP) browser
 golden: $(STAMP) browser
 	$(BIN)/python -m tests.golden
 
+# bench_speed.py needs the real-news dev corpus (../shared/realnews/README.md) in /tmp/realnews
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_threshold.py
+	$(BIN)/python benchmarks/bench_backends.py
 	$(BIN)/python benchmarks/bench_speed.py
 
 clean:
