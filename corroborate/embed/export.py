@@ -21,6 +21,9 @@ import logging
 import os
 import re
 import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ModelError
@@ -111,21 +114,18 @@ def _quantise_int8(fp32: Path, out: Path) -> None:
                          reduce_range=True, extra_options={"MatMulConstBOnly": True})
 
 
-class _quiet_warnings:
+@contextmanager
+def _quiet_warnings() -> Iterator[None]:
     """The exporter's tracer warnings and the quantiser's advice are for model authors, not users."""
-
-    def __enter__(self) -> None:
-        import warnings
-
-        self._catch = warnings.catch_warnings()
-        self._catch.__enter__()
+    root = logging.getLogger()
+    level = root.level
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        self._root = logging.getLogger().level
-        logging.getLogger().setLevel(logging.ERROR)
-
-    def __exit__(self, *exc: object) -> None:
-        logging.getLogger().setLevel(self._root)
-        self._catch.__exit__(*exc)
+        root.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            root.setLevel(level)
 
 
 def export_meta(folder: Path) -> dict[str, object]:
