@@ -35,6 +35,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.utils.validation import check_array
 
 from .errors import ConfigError
+from .ties import first_near_max
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +154,7 @@ class ClaimClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
 def medoid_indices(X: np.ndarray, labels: np.ndarray) -> dict[int, int]:
     """For each cluster, the member most similar to the cluster's mean direction.
 
-    Ties go to the lowest index, so the choice is deterministic.
+    Near ties go to the lowest index (:func:`medoid_index`), so no CPU decides the choice.
     """
     out: dict[int, int] = {}
     order = np.argsort(labels, kind="stable")
@@ -165,10 +166,13 @@ def medoid_indices(X: np.ndarray, labels: np.ndarray) -> dict[int, int]:
 
 
 def medoid_index(vectors: np.ndarray) -> int:
-    """Row of ``vectors`` most similar to their mean direction (lowest row on ties)."""
+    """Row of ``vectors`` most similar to their mean direction.
+
+    Rows within :data:`~corroborate.ties.SIMILARITY_TIE` of the best are a tie, and the
+    lowest row wins: a two-row cluster is an exact tie that float noise would otherwise decide.
+    """
     v = np.asarray(vectors, dtype=np.float64)
-    similarity = v @ v.mean(axis=0)
-    return int(np.flatnonzero(similarity >= similarity.max() - 1e-9).min())
+    return first_near_max(v @ v.mean(axis=0))
 
 
 def cluster_within_events(embeddings: np.ndarray, claim_events: np.ndarray,

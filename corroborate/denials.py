@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .embed.base import Embedder
+from .ties import first_near_max, unit_rows
 
 #: the fields of a denying claim that a linked cluster needs
 DENIAL_FIELDS = ("claim_id", "source", "attributed_to", "copy_kind", "copy_name", "text")
@@ -36,11 +37,11 @@ def link_denials(claims: pd.DataFrame, content: pd.Series, embeddings: np.ndarra
     links: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not len(denied) or not len(asserting):
         return links
-    vectors = embedder.encode([str(content.iloc[i]) for i in denied])
+    vectors = unit_rows(embedder.encode([str(content.iloc[i]) for i in denied]))
     similarity = vectors @ embeddings[asserting].T
     cluster = claims["cluster_id"].to_numpy(dtype=np.int64)
     for row, i in enumerate(denied):
-        best = int(np.argmax(similarity[row]))
+        best = first_near_max(similarity[row])         # the first of near ties: no CPU decides
         target = asserting[best]
         if 1.0 - float(similarity[row, best]) <= threshold and cluster[i] != cluster[target]:
             record = claims.iloc[i]

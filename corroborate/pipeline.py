@@ -42,6 +42,7 @@ from .report.model import Report
 from .score import score_clusters
 from .sources import evidence_columns, source_table
 from .syndication import syndication
+from .ties import unit_rows
 
 logger = logging.getLogger(__name__)
 
@@ -184,8 +185,8 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         lap("claims")
 
         embedder = self._resolve_embedder(cfg)
-        leads = embedder.encode([lead_text(t, x) for t, x in zip(frame["title"], frame["text"],
-                                                                   strict=True)])
+        leads = unit_rows(embedder.encode([lead_text(t, x) for t, x in zip(frame["title"], frame["text"],
+                                                                             strict=True)]))
         repeats = outlet_repeats(claims)
         article_events = group_events(frame, leads, EventModel(
             cfg.event_weights, cfg.event_intercept, cfg.event_distance_threshold,
@@ -214,6 +215,7 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         claim_stats = dict(getattr(embedder, "last_stats", {}))   # the claims, not leads or denials
         if embeddings.shape[0] != len(claims):
             raise ConfigError(f"embedder returned {embeddings.shape[0]} vectors for {len(claims)} texts")
+        embeddings = unit_rows(embeddings)        # one rounding of the norms on every CPU (ties.py)
         lap("embed")
         return Prepared(frame=frame, rejected=rejected, claims=claims, dropped=dropped,
                         attribution=attribution, quantities=quantities, embeddings=embeddings,

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
+from ..ties import unit_rows
 from .export import export_folder, export_meta, exported_model
 from .sbert import DEFAULT_MODEL_ALIASES, model_fingerprint, resolve_model_path
 
@@ -56,6 +57,11 @@ class _Runner:
             options.intra_op_num_threads = 1
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
+            # exact integer products on x86-64 without VNNI (AVX2, AVX-512F): the default
+            # u8s8 kernel there sums pairs in saturating 16-bit lanes, so an int8 model's
+            # vectors would depend on the CPU. With this, every CPU gets the same integers
+            # (VNNI is exact already); measured no slower here (bench_noise.py)
+            options.add_session_config_entry("session.x64quantprecision", "1")
             self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
             self.inputs = [i.name for i in self.session.get_inputs()]
         else:
@@ -167,9 +173,7 @@ class OnnxEmbedder:
         else:
             with ThreadPoolExecutor(self.workers, thread_name_prefix="corroborate-embed") as pool:
                 rows = list(pool.map(one, range(len(texts)), chunksize=8))
-        vectors = np.stack(rows).astype(np.float32, copy=False)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.ascontiguousarray(vectors / np.where(norms > 0, norms, 1.0), dtype=np.float32)
+        return unit_rows(np.stack(rows))
 
     def __repr__(self) -> str:
         return f"OnnxEmbedder(model={self.model!r}, backend={self.backend!r}, threads={self.threads})"
