@@ -169,6 +169,10 @@ def _read_model_file(path: Path) -> dict[str, Any]:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"model file not found: {path}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: {_not_utf8(path, exc)}; a model file is JSON in UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"model file {path}: cannot read it ({exc.strerror or exc})") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
     if not isinstance(doc, dict) or doc.get("format") != MODEL_FORMAT:
@@ -186,8 +190,20 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"configuration file not found: {path}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: {_not_utf8(path, exc)}; a configuration file is TOML in UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"configuration file {path}: cannot read it ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+    """``line 3: not valid UTF-8 (byte 0xe9 at column 12)``, counted in the file's bytes."""
+    data = path.read_bytes()
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    return f"line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at column {column})"
 
 
 def _flatten(doc: dict[str, Any], origin: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import StorageError
 from ..progress import Progress
 from .base import Embedder
 
@@ -53,6 +54,14 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
+#: what SQLite says when the disk, a quota or a file-size limit refuses a write
+_NO_ROOM_MESSAGES = ("disk i/o error", "database or disk is full", "file too large")
+
+
+def _no_room(exc: sqlite3.Error) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and any(m in str(exc).lower() for m in _NO_ROOM_MESSAGES)
+
+
 class EmbeddingCache:
     """Vectors stored per (model identity, sha256 of text)."""
 
@@ -67,9 +76,16 @@ class EmbeddingCache:
             try:
                 self._conn = self._open()
             except sqlite3.DatabaseError as exc:
+                if _no_room(exc):               # a full disk is not a corrupt file: keep it
+                    raise self._storage_error(exc) from None
                 self._set_aside(exc)
                 self._conn = self._open()
         return self._conn
+
+    def _storage_error(self, exc: sqlite3.Error) -> StorageError:
+        return StorageError(f"embedding cache {self.path}: {exc} (the disk is full, or a quota or file-size "
+                            "limit was reached); the vectors stored before are kept: free some room, "
+                            "choose another --cache-dir, or run with --no-cache")
 
     def _open(self) -> sqlite3.Connection:
         # one connection, used by one thread at a time (the pipeline may embed in a background thread)
@@ -96,6 +112,22 @@ class EmbeddingCache:
         logger.warning("embedding cache %s is unreadable (%s): moved to %s and rebuilt", self.path, exc, aside)
 
     def get_many(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        try:
+            return self._get_many(model, keys)
+        except sqlite3.OperationalError as exc:
+            if _no_room(exc):
+                raise self._storage_error(exc) from None
+            raise
+
+    def put_many(self, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
+        try:
+            self._put_many(model, items)
+        except sqlite3.OperationalError as exc:
+            if _no_room(exc):
+                raise self._storage_error(exc) from None
+            raise
+
+    def _get_many(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         conn = self._connect()
         found: dict[bytes, np.ndarray] = {}
         for i in range(0, len(keys), _CHUNK):
@@ -110,7 +142,7 @@ class EmbeddingCache:
                     found[bytes(key)] = vector
         return found
 
-    def put_many(self, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
+    def _put_many(self, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
         conn = self._connect()
         with conn:
             conn.executemany(

@@ -28,12 +28,16 @@ import numpy as np
 
 from ..errors import ModelError
 from ..ties import unit_rows
-from .export import export_folder, export_meta, exported_model
+from .export import VARIANT_FILES, export_folder, export_meta, exported_model
 from .sbert import DEFAULT_MODEL_ALIASES, model_fingerprint, resolve_model_path
 
 #: backend name -> (exported variant, runtime)
 ONNX_BACKENDS = {"onnx": ("fp32", "onnxruntime"), "onnx-int8": ("int8", "onnxruntime"),
                  "openvino": ("fp32", "openvino")}
+
+
+#: onnxruntime's exact u8u8 integer kernel on x86-64 CPUs without VNNI (off only to measure the other)
+EXACT_INTEGER_PRODUCTS = True
 
 
 def available_cores() -> int:
@@ -61,7 +65,8 @@ class _Runner:
             # u8s8 kernel there sums pairs in saturating 16-bit lanes, so an int8 model's
             # vectors would depend on the CPU. With this, every CPU gets the same integers
             # (VNNI is exact already); measured no slower here (bench_noise.py)
-            options.add_session_config_entry("session.x64quantprecision", "1")
+            if EXACT_INTEGER_PRODUCTS:
+                options.add_session_config_entry("session.x64quantprecision", "1")
             self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
             self.inputs = [i.name for i in self.session.get_inputs()]
         else:
@@ -144,6 +149,11 @@ class OnnxEmbedder:
         base = Path(self.export_dir) if self.export_dir is not None else default_cache_dir()
         name = "all-MiniLM-L6-v2" if self.model in DEFAULT_MODEL_ALIASES else Path(self.model).name
         return export_folder(base, name, model_fingerprint(self.path))
+
+    def is_exported(self) -> bool:
+        """Whether the exported file of this backend is already on disk (nothing is written)."""
+        variant, _ = self._check_backend()
+        return (self._folder() / VARIANT_FILES[variant]).is_file()
 
     def prepare(self) -> Path:
         """Export the model now if it is not on disk yet; returns the ONNX file."""
