@@ -2,7 +2,8 @@
 ``corroborate truth CLAIMS -o OUTDIR`` and ``corroborate tune --data DIR -o models/NAME.json``.
 
 Exit codes: 0 success; 1 bad input or usage (unreadable corpus, bad record,
-bad option or config, a model that is not on disk); 2 internal error (a bug:
+bad option or config, a model that is not on disk) or no room to write (disk
+full, a quota, a file-size limit); 2 internal error (a bug:
 please report it with the traceback shown by ``--verbose``).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import pandas as pd
 from .config import Config
 from .embed.backends import BACKENDS
 from .embed.cache import default_cache_dir
-from .errors import CorroborateError
+from .errors import CorroborateError, InputError, StorageError, describe_no_room, no_room
 from .io import read_articles
 from .report import FORMAT_FILES, OUTPUT_FILES, render_table, write_outputs
 from .transaction import OutputFolder, check_writable_folder
@@ -96,8 +98,6 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
     (optional: article_id, title, url, published_at), or a folder of .txt
     articles with an optional metadata.csv sidecar.
     """
-    from .pipeline import Corroborator  # heavy imports only once the command runs
-
     _configure_logging(verbose, quiet)
     if quiet:
         from .embed.sbert import quiet_model_loading
@@ -108,18 +108,55 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
                             cache_dir=None if cache_dir is None else str(cache_dir))
     if no_cache:
         config = config.replace(cache=False)
+    with tempfile.TemporaryDirectory(prefix="corroborate-models-") as scratch:
+        _score(input_path, outdir, config, on_bad_record, top, quiet, Path(scratch))
+
+
+def _model_files_folder(config: Config, scratch: Path) -> Config:
+    """Check the cache folder before any work; with the cache off, a folder we may not write is
+    still fine when it holds the exported model, and otherwise the model is exported into
+    ``scratch`` for this run only."""
+    folder = Path(config.cache_dir) if config.cache_dir else default_cache_dir()
+    if config.cache or config.backend == "torch":
+        if config.cache:
+            check_writable_folder(folder, "cache folder")
+        return config
+    from .embed.backends import make_embedder
+
+    embedder = make_embedder(config.model, backend=config.backend, export_dir=folder)
+    if getattr(embedder, "is_exported", lambda: False)():
+        return config
+    try:
+        check_writable_folder(folder, "cache folder")
+    except InputError as exc:
+        logger.warning("%s; the cache is off, so the model is exported for this run only "
+                       "(about 20 s; a writable --cache-dir keeps it for the next runs)", exc)
+        return config.replace(cache_dir=str(scratch))
+    return config
+
+
+def _score(input_path: Path, outdir: Path, config: Config, on_bad_record: str, top: int, quiet: bool,
+           scratch: Path) -> None:
+    from .pipeline import Corroborator  # heavy imports only once the command runs
+
     started = time.perf_counter()
     # everything that can fail without the corpus fails now, before minutes of work
     output = OutputFolder(outdir, owned=set(OUTPUT_FILES) | set(FORMAT_FILES.values()))
     output.check()
-    if config.cache or config.backend != "torch":      # the exported backends keep their ONNX files there
-        check_writable_folder(Path(config.cache_dir) if config.cache_dir else default_cache_dir(), "cache folder")
+    config = _model_files_folder(config, scratch)
     articles = read_articles(input_path, errors="raise" if on_bad_record == "fail" else "skip")
     logger.info("read %d articles from %s", len(articles), input_path)
-    est = Corroborator(config=config, show_progress=not quiet).fit(articles)
-    report = est.report()
-    with output as staging:
-        write_outputs(report, staging)
+    try:
+        est = Corroborator(config=config, show_progress=not quiet).fit(articles)
+        report = est.report()
+        with output as staging:
+            write_outputs(report, staging)
+    except StorageError as exc:
+        raise StorageError(f"{exc}. The run stopped; nothing in {outdir} was changed") from None
+    except OSError as exc:
+        if not no_room(exc):
+            raise
+        raise StorageError(f"{describe_no_room(exc)}. The run stopped; nothing in {outdir} was changed") from None
     paths = {name: outdir / name for name in OUTPUT_FILES}
     click.echo(render_table(report, top=top))
     click.echo("")
@@ -145,15 +182,23 @@ def report(outdir: Path, formats: tuple[str, ...], target: Path | None) -> None:
 
     Reads the files `corroborate score` wrote (clusters.jsonl, claims.jsonl,
     articles.jsonl, events.jsonl, sources.csv, dropped.jsonl, rejected.jsonl,
-    run.json); no model is loaded.
+    run.json); no model is loaded. Every file is checked first, on its own and
+    against the others: a file edited by hand or cut short is named with its
+    line and field, and nothing is written.
     """
+    from .errors import InputError
     from .report import Report, render
 
     loaded = Report.read(outdir)
     destination = target or outdir
-    destination.mkdir(parents=True, exist_ok=True)
-    for fmt in formats or ("html", "md"):
-        click.echo(f"wrote {render(loaded, fmt, destination)}")
+    check_writable_folder(destination, "output folder")
+    for fmt in dict.fromkeys(formats or ("html", "md")):       # -f md -f md writes it once
+        try:
+            path = render(loaded, fmt, destination)
+        except OSError as exc:               # a full disk, a file turned read-only meanwhile
+            raise InputError(f"output folder {destination}: cannot write {FORMAT_FILES[fmt]} "
+                             f"({exc.strerror or exc})") from None
+        click.echo(f"wrote {path}")
 
 
 @cli.command()
@@ -176,27 +221,30 @@ def report(outdir: Path, formats: tuple[str, ...], target: Path | None) -> None:
                    "and bad at pressures), or one per source.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="TOML file overriding [reliability] and [truth] settings.")
+@click.option("--on-bad-record", type=click.Choice(["fail", "skip"]), default="fail",
+              show_default=True,
+              help="fail: stop at the first unusable record, naming file, row and field. "
+                   "skip: leave it out and list it in rejected.jsonl.")
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True,
               help="Sources shown on the terminal (most and least reliable).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr.")
 def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_tolerance: float,
-          duplicates: str, reliability_by: str, config_path: Path | None, top: int, quiet: bool,
-          verbose: int) -> None:
+          duplicates: str, reliability_by: str, config_path: Path | None, on_bad_record: str, top: int,
+          quiet: bool, verbose: int) -> None:
     """Find the consensus of structured claims and the reliability of their sources.
 
     CLAIMS is a long-format CSV (or JSONL / Parquet) with the columns item,
     value, source and optionally unit, published_at, low, high: one value
     per row. Numbers are compared as intervals; other values by vote.
     """
-    from .io import read_claim_table
     from .report import TRUTH_OUTPUT_FILES, write_truth_outputs
-    from .truth import TruthDiscovery
+    from .truth import TruthDiscovery, read_claims
 
     _configure_logging(verbose, quiet)
     cfg = _load_config(None, config_path)
-    table = read_claim_table(input_path)
-    logger.info("read %d claims from %s", len(table), input_path)
+    table = read_claims(input_path, errors="raise" if on_bad_record == "fail" else "skip")
+    logger.info("read %d claims from %s", table.attrs["accounting"]["read"], input_path)
     engine = TruthDiscovery(
         prior_mean=cfg.reliability_prior_mean, prior_strength=cfg.reliability_prior_strength,
         rel_tolerance=cfg.agreement_rel_tolerance if rel_tolerance is None else rel_tolerance,
@@ -214,6 +262,8 @@ def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_toler
     click.echo(f"{len(items)} items ({(items['kind'] == 'numeric').sum()} numeric), "
                f"{len(sources)} sources, {len(engine.rejected_)} values rejected, "
                f"{engine.n_iter_} iterations")
+    counted = engine.accounting_
+    click.echo(f"{counted['read']} records read: {counted['used']} used, {counted['rejected']} rejected")
     shown = sources if len(sources) <= 2 * top else pd.concat([sources.head(top), sources.tail(top)])
     click.echo(f"\n{'source':<28} {'unit':<12} {'reliability':>11} {'compared':>9} {'agreed':>8}")
     for row in shown.itertuples():
@@ -300,12 +350,21 @@ def main(argv: list[str] | None = None) -> int:
     except CorroborateError as exc:
         click.echo(f"error: {exc}", err=True)
         return EXIT_INPUT
+    except OSError as exc:
+        if not no_room(exc):
+            return _internal_error()
+        click.echo(f"error: {describe_no_room(exc)}. The command stopped; a file it was writing keeps "
+                   "its previous content", err=True)
+        return EXIT_INPUT
     except Exception:
-        logger.exception("internal error")
-        click.echo("internal error: this is a bug in corroborate; the traceback is above",
-                   err=True)
-        return EXIT_INTERNAL
+        return _internal_error()
     return EXIT_OK
+
+
+def _internal_error() -> int:
+    logger.exception("internal error")
+    click.echo("internal error: this is a bug in corroborate; the traceback is above", err=True)
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,6 +31,7 @@ hedged intervals) and the span of the counted phrase.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -38,6 +39,7 @@ from functools import lru_cache
 from typing import Any
 
 from .nlp import data_file
+from .schema import MAX_MAGNITUDE
 
 _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -48,6 +50,9 @@ _NUMBER_WORDS = {
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _ORDINALS = frozenset({"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
                        "ninth", "tenth"})
+# shares of a group: "half of the workers", "a quarter were hurt" count no one by themselves
+_FRACTIONS = frozenset({"half", "halves", "quarter", "quarters", "thirds", "fourths", "fifths",
+                        "sixths", "sevenths", "eighths", "ninths", "tenths", "%", "percent"})
 _ONE_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "another", "one", "each"})
 _SUBJECTS = ("nsubjpass", "nsubj")
 # the pipeline runs without the attribute ruler, so word classes come from fine-grained tags
@@ -135,11 +140,20 @@ def lexicon() -> Lexicon:
 
 def numeral_value(token: Any, stated: dict[int, float] | None = None) -> float | None:
     """The number a numeral token states: from the surface parse when it read one
-    at this offset (``stated``: char offset -> value), else digits or a number word."""
+    at this offset (``stated``: char offset -> value), else digits or a number word.
+
+    Digits the surface parse read but set aside (a year, an age, "F-16", the
+    "000" of "10 000", a power "10^100", a number beyond the largest magnitude
+    compared) are no number here either: with ``stated`` given, digits count
+    only where it read them. A NaN in ``stated`` marks a later word of a number
+    read as a whole ("ten" in "nine out of ten"): no number by itself."""
     if stated is not None and token.idx in stated:
-        return stated[token.idx]
+        value = stated[token.idx]
+        return None if math.isnan(value) else value
     text = token.lower_.replace(",", "")
     if text.isdigit():
+        if stated is not None or len(text) > len(str(int(MAX_MAGNITUDE))):
+            return None
         return float(text)
     return float(_NUMBER_WORDS[text]) if text in _NUMBER_WORDS else None
 
@@ -304,6 +318,9 @@ def _count_one(tok: Any, lex: Lexicon, stated: dict[int, float],
         return _count_one(of[0], lex, stated, listed) if of else None
     if low in lex.nobody or (low == "one" and any(c.lower_ == "no" for c in children)):
         return None if any(c.lower_ in lex.others for c in children) else (0.0, (), True)
+    if low in _FRACTIONS or (low in _ORDINALS and any(c.dep_ == "prep" and c.lower_ == "of"
+                                                      for c in children)):
+        return None                                   # "a third of the soldiers": a share, not one
     if _is_numeral(tok):
         value = numeral_value(tok, stated)
         return None if value is None else (value, (tok.idx,), False)

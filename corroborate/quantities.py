@@ -7,7 +7,15 @@ thousand", "10k", "1.5 million", "a dozen") are read by
 widen or bound the interval, ranges, vague plurals ("hundreds of"), the counted
 noun (through the lexicon in ``data/units.toml``), and the numbers that are not
 counts at all (years, dates, times, ages, identifiers such as "F-16" or
-"No. 10", list numbering).
+"No. 10", list numbering, phone numbers, scores such as "3-1").
+
+A number is read right or left out, never misread: vulgar fractions ("½ a
+dozen" is 6, "2½ million") are read here; shares ("a third of", "1/2 of",
+"one in five") are percents, and ordinals ("a fourth day") nothing; a count
+is whole and not negative ("-5 degrees" stays, as a signed number); the
+group of a share ("half of the 300 workers were killed") is not the outcome's
+count; powers ("10^100") and numbers beyond :data:`schema.MAX_MAGNITUDE`
+(which the recognizer rounds) are left out.
 
 ``high`` is ``inf`` when a report only bounds a number from below ("more than
 3,000"); writers turn it into ``null``. Always ``low <= value <= high``.
@@ -28,7 +36,7 @@ import pandas as pd
 
 from .counts import Count, counts, may_state_a_count
 from .nlp import data_file, nlp
-from .schema import QUANTITY_COLUMNS
+from .schema import MAX_MAGNITUDE, QUANTITY_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +124,8 @@ _IDENT_BEFORE = re.compile(
     r"(?:\b(?:no|nos|number|article|section|chapter|resolution|route|highway|interstate|"
     r"flight|page|room|grade|level|phase|item|rule|clause|paragraph|version|channel|gate|"
     r"platform|ward|district|precinct|block|lot|unit|apartment|apt|suite|building|floor|"
-    r"squad|team|camp|zone|sector|stage|round|game|week|day|vol|volume)\.?\s*#?\s*$)"
+    r"squad|team|camp|zone|sector|stage|round|game|week|day|vol|volume|type|model|class|category|"
+    r"magnitude|series|mark|mk|size)\.?\s*#?\s*$)"
     r"|[#A-Za-z]-?$",
     re.IGNORECASE)
 _PERCENT_AFTER = re.compile(r"^\s*(?:%|percent\b|per cent\b|pct\b|percentage points?\b)",
@@ -138,6 +147,28 @@ _SCORE_AFTER = re.compile(r"^\s*(?:win|victory|loss|defeat|draw|lead|home win|aw
 _COMPOUND_AFTER = re.compile(r"^-(?:year|month|week|day|hour|minute|second|point|member|"
                              r"storey|story|floor|mile|km)s?\b", re.IGNORECASE)
 _NAME_AGE_BEFORE = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:Jr|Sr|II|III)\.?)?\s*[,(]\s*$")
+# written dates and phone numbers: their digits are never figures ("2015-03-04", "555-123-4567")
+_NOT_NUMBER_SPANS = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+    r"|(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s*|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b")
+# "10^100", "3x10^6": powers the recognizer reads as their base
+_POWER_AFTER = re.compile(r"^\s*(?:\^|\*\*|[x×]\s*10\s*(?:\^|\*\*))")
+_POWER_BEFORE = re.compile(r"(?:\^|\*\*)\s*$")
+#: vulgar fractions, which the recognizer skips ("½ a dozen" would read as 12)
+_VULGAR = {"½": 1 / 2, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 1 / 4, "¾": 3 / 4, "⅕": 1 / 5, "⅖": 2 / 5,
+           "⅗": 3 / 5, "⅘": 4 / 5, "⅙": 1 / 6, "⅚": 5 / 6, "⅛": 1 / 8, "⅜": 3 / 8, "⅝": 5 / 8, "⅞": 7 / 8}
+_VULGAR_NUMBER = re.compile(rf"(?:\b(\d+)\s?)?([{''.join(_VULGAR)}])"
+                            r"(?:\s*(a\s+)?(dozen|hundred|thousand|million|billion)\b)?", re.IGNORECASE)
+_WORD_SCALE = {"dozen": 12.0, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+# "one in five", "nine out of ten": a share, not a count of anything
+_RATIO = re.compile(r"\s(?:in|out of)\s", re.IGNORECASE)
+_RATIO_DENOMINATOR_BEFORE = re.compile(rf"\b(?:{_NUMBER_WORDS}|\d+)\s+(?:in|out\s+of)\s+$",
+                                       re.IGNORECASE)
+# "half of the 300 workers were killed": the 300 are the group, not the killed
+_PARTITIVE_BEFORE = re.compile(
+    rf"(?:\b(?:{_NUMBER_WORDS}|halves|thirds|quarters|fourths|fifths|most|many|some|several|few|"
+    r"none|each|majority|minority|rest|dozens|hundreds|thousands)|\d|%|\bpercent|\bper cent)"
+    r"\s+of\s+(?:(?:the|these|those|its|their|our|his|her)\s+)?$", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _CLAUSE_END = re.compile(r"[.,;:()\[\]\"“”!?]")
 _STATIVE = {"are", "were", "was", "is", "have", "has", "had", "been", "being", "be", "reported",
@@ -191,15 +222,16 @@ def _recognised(text: str) -> list[_Candidate]:
             value = float(r.resolution["value"])
         except (KeyError, TypeError, ValueError):
             continue
-        if not math.isfinite(value):
-            continue
         raw = text[start:end]
+        if not _comparable_magnitude(text, start, end, value):
+            continue
         if raw.startswith("-"):
             before = text[start - 1] if start > 0 else ""
             if before.isalpha():
                 continue                                  # "F-16": an identifier
-            if before.isdigit() or before == "" or before.isspace():
-                start, value = start + 1, abs(value)       # "10,000-12,000": a range dash
+            if before.isdigit() or text[:start].rstrip()[-1:].isdigit():
+                start, value = start + 1, abs(value)       # "10,000-12,000", "5 -10": a range dash
+            # else a minus sign ("-5 degrees"): the value stays negative
         before = text[max(0, start - 12):start].lower()
         if raw.lower().startswith("a ") and re.search(r"\bhalf\s+$", before):
             start -= len(before) - re.search(r"\bhalf\s+$", before).start()  # type: ignore[union-attr]
@@ -209,6 +241,54 @@ def _recognised(text: str) -> list[_Candidate]:
                                                  or re.match(r"\s+of\b", text[end:end + 5])):
             continue                                         # "no one", "one of the soldiers"
         out.append(_Candidate(start, end, value, is_word=is_word))
+    return _with_halves_and_scales(text, out)
+
+
+def _comparable_magnitude(text: str, start: int, end: int, value: float) -> bool:
+    """Whether a recognised number is one the project compares: finite, at most
+    :data:`schema.MAX_MAGNITUDE`, and written so that its value can be trusted.
+    The recognizer rounds long numerals ("10,000" followed by 396 zeros resolves
+    as 1E+4) and reads "10^100" as 10: such figures are left out, never misread."""
+    if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+        return False
+    if (_POWER_AFTER.match(text[end:end + 12]) or _POWER_BEFORE.search(text[max(0, start - 4):start])
+            or "^" in text[start:end]):
+        return False
+    whole = text[start:end].split(".")[0]
+    return sum(ch.isdigit() for ch in whole) <= len(str(int(MAX_MAGNITUDE)))
+
+
+def _with_halves_and_scales(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """"2 and a half million": the recognizer reads "2" and "a half"; join them, and
+    apply a scale word it left after a number ("two and a half thousand")."""
+    out: list[_Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if (prev is not None and c.value == 0.5 and c.is_word and float(prev.value).is_integer()
+                and re.fullmatch(r"\s+and\s+", text[prev.end:c.start], re.IGNORECASE)):
+            out[-1] = _Candidate(prev.start, c.end, prev.value + 0.5, prev.is_word)
+            continue
+        out.append(c)
+    for c in out:
+        raw = text[c.start:c.end]
+        scale = re.match(r"\s+(thousand|million|billion|trillion)\b", text[c.end:], re.IGNORECASE)
+        if scale and not _SCALE.search(raw):
+            c.value *= _SCALE_FACTOR[scale.group(1).lower()]
+            c.end += scale.end()
+    return [c for c in out if abs(c.value) <= MAX_MAGNITUDE]
+
+
+def _vulgar(text: str) -> list[_Candidate]:
+    """Numbers written with a vulgar fraction: "½ a dozen" (6), "2½ million", "1 ¾"."""
+    out = []
+    for m in _VULGAR_NUMBER.finditer(text):
+        whole, fraction, article, scale = m.group(1), m.group(2), m.group(3), m.group(4)
+        if article and whole:
+            continue                                       # "2 ½ a dozen": not a number we can read
+        value = (int(whole) if whole else 0) + _VULGAR[fraction]
+        if scale:
+            value *= _WORD_SCALE[scale.lower()]
+        out.append(_Candidate(m.start(), m.end(), value, is_word=False))
     return out
 
 
@@ -242,6 +322,9 @@ def _merge_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
                     and not _TALLY_BEFORE.search(before))            # "passed 52 to 48"
                 or sep in {"-", "–", "—"}
             )
+            if is_range and sep in {"-", "–", "—"} and a.value > b.value:
+                i += 2                                        # "3-1", "45-12": a score or a code,
+                continue                                      # never a range written backwards
             if is_range:
                 low = a.value
                 a_raw, b_raw = text[a.start:a.end], text[b.start:b.end]
@@ -284,12 +367,14 @@ def _not_a_count(text: str, c: _Candidate) -> bool:
     return False
 
 
-def _find_unit(after: str, *, allow_unlisted: bool) -> tuple[str | None, str]:
+def _find_unit(after: str, *, allow_unlisted: bool, predicates: bool = True) -> tuple[str | None, str]:
     """(canonical unit, kind) from the words after a number.
 
     ``allow_unlisted`` lets a plural noun outside the lexicon ("12 tanks",
     "two terms") be the unit; it is off for the word "one", where "one
-    message" or "no one knows" would otherwise count something.
+    message" or "no one knows" would otherwise count something. Without
+    ``predicates`` the noun is the unit even when an outcome follows: "half of
+    the 300 workers were killed" does not say 300 were killed.
     """
     lex = lexicon()
     m = _CLAUSE_END.search(after)
@@ -297,6 +382,8 @@ def _find_unit(after: str, *, allow_unlisted: bool) -> tuple[str | None, str]:
     words = words[:6]
 
     def predicate(rest: list[str]) -> str | None:
+        if not predicates:
+            return None
         rest = [w for w in rest[:4] if w not in _STATIVE]
         if rest and rest[0] in lex.predicates:
             return lex.predicates[rest[0]]
@@ -365,8 +452,20 @@ def parse_quantities(text: str, *, approx_rel_width: float = 0.10, doc: Any = No
         doc = nlp()(text)
     if doc is None:
         return stated
-    return merge_counts(text, stated, counts(doc, stated={q.start: q.value for q in stated},
+    return merge_counts(text, stated, counts(doc, stated=_stated_offsets(text, stated),
                                              reference_year=reference_year))
+
+
+def _stated_offsets(text: str, stated: list[Quantity]) -> dict[int, float]:
+    """Offset -> value of every stated number, for :func:`counts.counts`; the later
+    words of a number ("ten" in "nine out of ten", "a dozen" in "½ a dozen") map to
+    NaN: they state no number by themselves."""
+    out: dict[int, float] = {}
+    for q in stated:
+        for m in re.finditer(r"(?<![\w.,])[\w½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]", text[q.start + 1:q.end]):
+            out.setdefault(q.start + 1 + m.start(), math.nan)
+    out.update({q.start: q.value for q in stated})
+    return out
 
 
 def merge_counts(text: str, stated: list[Quantity], found: list[Count]) -> list[Quantity]:
@@ -382,6 +481,8 @@ def merge_counts(text: str, stated: list[Quantity], found: list[Count]) -> list[
     added: list[Quantity] = []
     for c in found:
         parts = [by_start[o] for o in c.numerals if o in by_start]
+        if any(stated[i].kind in ("percent", "money") for i in parts):
+            continue                                       # "20% of the workers were killed"
         if c.tally:
             for i in parts:
                 out[i] = None                              # "40 killed so far this year"
@@ -413,11 +514,13 @@ def stated_quantities(text: str, *, approx_rel_width: float = 0.10) -> list[Quan
     words, hedges, ranges, vague plurals; the counted noun from the words after."""
     if not _MAYBE_NUMBER.search(text):
         return []
-    vague = _vague(text)
-    taken = [(v.start, v.end) for v in vague]
+    own = _vague(text) + _vulgar(text)
+    taken = [(v.start, v.end) for v in own]
     cands = [c for c in _recognised(text)
              if not any(s < c.end and c.start < e for s, e in taken)]
-    cands = sorted(cands + vague, key=lambda c: (c.start, c.end))
+    not_numbers = [m.span() for m in _NOT_NUMBER_SPANS.finditer(text)]
+    cands = sorted((c for c in cands + own if not any(s < c.end and c.start < e for s, e in not_numbers)),
+                   key=lambda c: (c.start, c.end))
     out: list[Quantity] = []
     for c in _merge_ranges(text, cands):
         if _not_a_count(text, c):
@@ -436,10 +539,19 @@ def stated_quantities(text: str, *, approx_rel_width: float = 0.10) -> list[Quan
         elif (cm := _MONEY_AFTER.match(after)):
             kind, unit = "money", _CURRENCY_WORD[cm.group(1).lower()]
             end += cm.end()
-        elif c.is_word and 0 < value < 1 and re.match(r"^\s*of\b", after):
-            kind, unit, value = "percent", "%", value * 100     # "a third of the troops"
+        elif _is_fraction(text, c):
+            if not (re.match(r"^\s*of\b", after) or _RATIO.search(text[c.start:c.end])):
+                continue              # "a fourth day", "the 1/2 mark": an ordinal or a bare fraction
+            kind, unit, value = "percent", "%", value * 100     # "a third of the troops", "one in five"
+        elif _RATIO_DENOMINATOR_BEFORE.search(before):
+            continue                                            # the 10 of "one in 10 soldiers"
         else:
-            unit, kind = _find_unit(after, allow_unlisted=not c.is_word or value >= 2)
+            unit, kind = _find_unit(after, allow_unlisted=not c.is_word or value >= 2,
+                                    predicates=not _PARTITIVE_BEFORE.search(before))
+        if not _plausible(value, unit, kind, c):
+            continue
+        if value < 0 and kind == "count":
+            kind = "number"                   # "-5 degrees": a signed measure, not a count
         raw = text[start:end]
         if kind == "number" and re.fullmatch(r"\d{4}", raw) and 1800 <= value <= 2100:
             continue                                          # a year
@@ -451,14 +563,38 @@ def stated_quantities(text: str, *, approx_rel_width: float = 0.10) -> list[Quan
             value = min(max(value, low), high)
         else:
             low, high = _interval(value, hedge, approx_rel_width)
-            if kind == "percent" and c.is_word:
+            if kind == "percent" and (c.is_word or _RATIO.search(text[c.start:c.end])):
                 low, high = _interval(value, "approx", approx_rel_width)
         out.append(Quantity(
             value=float(value), low=float(low), high=float(high), unit=unit, kind=kind,
-            approx=bool(c.vague or hedge or (kind == "percent" and c.is_word)),
+            approx=bool(c.vague or hedge or (kind == "percent" and low < value)),
             raw=raw, start=start, end=end,
         ))
     return out
+
+
+def _is_fraction(text: str, c: _Candidate) -> bool:
+    """A share written as a fraction: "a third", "1/2", "½", "one in five"; never a count."""
+    if c.vague is not None or not 0 < c.value < 1:
+        return False
+    raw = text[c.start:c.end]
+    return c.is_word or "/" in raw or any(ch in _VULGAR for ch in raw)
+
+
+def _plausible(value: float, unit: str | None, kind: str, c: _Candidate) -> bool:
+    """Whether ``value`` can be what ``unit`` measures. A count is whole and not
+    negative ("-5 people", "1.5 people" and "magnitude 7.8 ... killed" are
+    misreadings); a duration is not negative. A negative number before a noun
+    outside the lexicon ("-5 degrees") stays, as a signed measure."""
+    if kind == "duration":
+        return value >= 0
+    if kind != "count":
+        return True
+    if c.vague is None and abs(value - round(value)) > 1e-9 * max(1.0, abs(value)):
+        return False                          # (a tolerance: "1.1" times a million is not exact)
+    lex = lexicon()
+    counted = set(lex.units.values()) | set(lex.predicates.values())
+    return value >= 0 or unit not in counted
 
 
 def extract_quantities(

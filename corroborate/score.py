@@ -111,6 +111,11 @@ class UnitConsensus:
     dissent: tuple[Dissent, ...] = ()
     evolving: bool = False           # the dissent is earlier reporting of a figure that changed
     evolution: tuple[EvolutionStep, ...] = ()
+    # the same, over every figure a claim states (a source stating 2 and 56 disagrees with itself,
+    # which its one value per source above cannot show)
+    n_claims: int = 0
+    claim_agreement: float = 1.0     # share of the claims' figures meeting the joint interval
+    claim_spread: float = 0.0        # median absolute deviation of the claims' figures
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,8 @@ def _unit_from_dict(q: Mapping[str, Any]) -> UnitConsensus:
                               low=_bound(d["low"], -math.inf), high=_bound(d["high"], math.inf),
                               claim_ids=tuple(d["claim_ids"])) for d in q.get("dissent", ())),
         evolving=bool(q.get("evolving", False)),
+        n_claims=int(q.get("n_claims", 0)), claim_agreement=float(q.get("claim_agreement", 1.0)),
+        claim_spread=_bound(q.get("claim_spread", 0.0), math.inf),
         evolution=tuple(EvolutionStep(value=_bound(e["value"], math.inf), sources=tuple(e["sources"]),
                                       first_seen=e["first_seen"], last_seen=e["last_seen"])
                         for e in q.get("evolution", ())))
@@ -341,11 +348,17 @@ def numeric_consensus(
                         and max(dissent_last) < min(agree_first))    # type: ignore[type-var]
         spread = float(np.median(np.abs(np.asarray(values) - consensus)))
         total = sum(w)
+        stated = [q for s in names for q in per_source[s]]
+        claim_holds = [_overlaps(float(q["low"]), float(q["high"]), joint_low, joint_high, tolerance,
+                                 abs_tolerance) for q in stated]
         out.append(UnitConsensus(
             unit=unit, consensus=consensus, low=low, high=high,
             agreement=sum(w[i] for i in agreeing) / total if total else 1.0,
             spread=spread, n_sources=len(names), dissent=dissent, evolving=evolving,
-            evolution=_evolution(names, values, first, last) if len(set(values)) > 1 else ()))
+            evolution=_evolution(names, values, first, last) if len(set(values)) > 1 else (),
+            n_claims=len({c for q in stated for c in ids(q)}),
+            claim_agreement=sum(claim_holds) / len(claim_holds),
+            claim_spread=float(np.median([abs(float(q["value"]) - consensus) for q in stated]))))
     return out
 
 

@@ -33,7 +33,11 @@ not)``.
 
 Values are parsed leniently where a user would expect it ("2 1/2" is 2.5,
 "10,000" is 10000) and placeholders ("N/A", "--", "*") or values that are not
-numbers in a numeric item are rejected with a reason, never dropped silently.
+numbers in a numeric item are rejected with a reason, never dropped silently;
+so are numbers that cannot be compared ("inf", "1e309", beyond 1e15) and a
+value outside its own stated interval. :func:`read_claims` reads a claims file
+record by record for ``corroborate truth`` (fail at the first bad record, or
+skip it and list it).
 """
 
 from __future__ import annotations
@@ -43,19 +47,24 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from .errors import ConfigError
+from .errors import ConfigError, InputError, RecordError
 from .schema import MAX_MAGNITUDE
 from .score import MAX_WEIGHT, MIN_WEIGHT, UnitConsensus, logistic, numeric_consensus
 
 PLACEHOLDERS = frozenset({"", "n/a", "na", "--", "-", "*", "null", "none", "nan", "unknown", "?",
                           "not available", "not applicable"})
 _FRACTION = re.compile(r"^([+-]?\d+)\s+(\d+)/(\d+)$|^([+-]?\d+)/(\d+)$")
+_INFINITE = re.compile(r"^[+-]?inf(?:inity)?$", re.IGNORECASE)
+#: the reasons :func:`parse_value` gives for a number it cannot compare (it is still a number:
+#: the item stays numeric, and the value is rejected in every item)
+UNCOMPARABLE = ("not a finite number", "too large to compare")
 
 
 def parse_value(raw: Any) -> tuple[float | None, str | None]:
@@ -73,6 +82,8 @@ def parse_value(raw: Any) -> tuple[float | None, str | None]:
     text = " ".join(str(raw).split())
     if text.casefold() in PLACEHOLDERS:
         return None, f"placeholder {text!r}"
+    if _INFINITE.match(text):
+        return None, f"not a finite number: {text[:40]!r}"
     try:
         x = float(text.replace(",", "")) if re.fullmatch(r"[+-]?[\d,]*\.?\d+(e[+-]?\d+)?", text, re.I) else None
     except ValueError:
@@ -84,11 +95,142 @@ def parse_value(raw: Any) -> tuple[float | None, str | None]:
         else:
             den = int(m.group(5))
             x = float(Fraction(int(m.group(4)), den)) if den else None
-    if x is None or not math.isfinite(x):
+    if x is None:
         return None, f"not a number: {text[:40]!r}"
-    if abs(x) > MAX_MAGNITUDE:
+    if abs(x) > MAX_MAGNITUDE:                          # also "1e309", which overflows to inf
         return None, f"too large to compare: {text[:40]!r} (limit {MAX_MAGNITUDE:g})"
     return x, None
+
+
+# ------------------------------------------------------------------ reading structured claims
+
+def read_claims(path: str | Path, *, errors: Literal["raise", "skip"] = "raise") -> pd.DataFrame:
+    """Read long-format structured claims for ``corroborate truth``, record by record.
+
+    The checks of :func:`corroborate.io.read_claim_table` (a missing column stops
+    the file; an empty ``item`` or ``source``, a missing ``value``, a bound that
+    is not a finite number, ``low > high``, a bad date is a bad record), and a
+    number outside its own ``low``/``high``. ``errors="raise"`` stops at the first
+    bad record with a :class:`RecordError` naming file, row (or line) and field;
+    ``"skip"`` leaves it out and lists it in ``frame.attrs["rejected"]``
+    (``location``, ``field``, ``row``, ``reason``), which :class:`TruthDiscovery`
+    carries into ``rejected_``. ``frame.attrs["accounting"]`` holds ``read``,
+    ``used`` and ``rejected`` (read = used + rejected). Columns: ``row`` (the
+    record's 1-based position), ``location`` and the claim fields.
+    """
+    from .io import CLAIM_TABLE_OPTIONAL, CLAIM_TABLE_REQUIRED
+
+    if errors not in ("raise", "skip"):
+        raise ConfigError(f"read_claims: errors must be 'raise' or 'skip'; got {errors!r}")
+    path = Path(path)
+    rows: list[dict[str, Any]] = []
+    rejected: list[dict[str, Any]] = []
+    n_read = 0
+    for n, (location, record) in enumerate(_claim_records(path), start=1):
+        n_read += 1
+        try:
+            if isinstance(record, RecordError):
+                raise record
+            rows.append({"row": n, "location": location, **_claim_record(record, location)})
+        except RecordError as err:
+            if errors == "raise":
+                raise
+            raw = record if isinstance(record, Mapping) else {}
+            rejected.append({"location": err.location, "field": err.field, "row": n,
+                             **{k: _shown(raw.get(k)) for k in ("item", "source", "value")},
+                             "reason": err.reason})
+    if not rows:
+        raise InputError(f"{path}: no claims" + (f" ({len(rejected)} rejected; first: {rejected[0]['location']}, "
+                                                  f"field {rejected[0]['field']!r}: {rejected[0]['reason']})"
+                                                  if rejected else ""))
+    frame = pd.DataFrame(rows, columns=["row", "location", *CLAIM_TABLE_REQUIRED, *CLAIM_TABLE_OPTIONAL])
+    frame.attrs["rejected"] = rejected
+    frame.attrs["accounting"] = {"input": str(path), "read": n_read, "used": len(rows), "rejected": len(rejected)}
+    return frame
+
+
+def _shown(raw: Any) -> str | None:
+    return None if raw is None else str(raw)[:200]
+
+
+def _claim_records(path: Path) -> list[tuple[str, Any]]:
+    """(location, raw record or RecordError) of every record of a claims file."""
+    from .io import CLAIM_TABLE_REQUIRED, _csv_rows, _iter_frame, _iter_jsonl, _read_parquet
+
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return list(_iter_jsonl(path))
+    if suffix == ".csv":
+        header, records = _csv_rows(path)
+        columns = set(header)
+    elif suffix in (".parquet", ".pq"):
+        frame = _read_parquet(path)
+        records, columns = list(_iter_frame(frame, str(path))), set(map(str, frame.columns))
+    else:
+        raise InputError(f"{path}: unknown format {suffix!r}; use .csv, .jsonl or .parquet")
+    missing = [c for c in CLAIM_TABLE_REQUIRED if c not in columns]
+    if missing:                                       # the whole file is unusable, in either mode
+        raise InputError(f"{path}: missing required column(s) {', '.join(missing)}; "
+                         f"the columns are {', '.join(sorted(columns))}")
+    return records
+
+
+def _claim_record(record: Mapping[str, Any], location: str) -> dict[str, Any]:
+    """One claim's fields, validated, or a :class:`RecordError` naming the field."""
+    from .io import _blank, _optional_str, _parse_time, _type_name
+
+    out: dict[str, Any] = {}
+    for name in ("item", "source"):
+        text = _optional_str(record.get(name), location, name)
+        if text is None:
+            raise RecordError(location, name, "missing or empty (required)")
+        out[name] = text
+    value = record.get("value")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RecordError(location, "value", "missing (required; write N/A for a placeholder)")
+    if isinstance(value, (dict, list)):
+        raise RecordError(location, "value", f"expected a number or text, got {_type_name(value)}")
+    out["value"] = value                     # NaN stays: the engine lists it as a placeholder
+    out["unit"] = _optional_str(record.get("unit"), location, "unit")
+    out["published_at"] = _parse_time(record.get("published_at"), location)
+    for bound in ("low", "high"):
+        out[bound] = _claim_bound(record.get(bound), location, bound) if not _blank(record.get(bound)) else None
+    low, high = out["low"], out["high"]
+    if low is not None and high is not None and low > high:
+        raise RecordError(location, "low", f"low {low:g} is above high {high:g}")
+    number, _ = parse_value(value)
+    if number is not None and ((low is not None and number < low) or (high is not None and number > high)):
+        raise RecordError(location, "value", f"{number:g} is outside its own interval "
+                                             f"[{_bound(low, '-inf')}, {_bound(high, 'inf')}]")
+    return out
+
+
+def _claim_bound(raw: Any, location: str, bound: str) -> float:
+    if isinstance(raw, bool):
+        raise RecordError(location, bound, f"not a number: {raw!r}")
+    try:
+        x = float(raw)
+    except (TypeError, ValueError):
+        raise RecordError(location, bound, f"not a number: {str(raw)[:40]!r}") from None
+    if not math.isfinite(x) or abs(x) > MAX_MAGNITUDE:
+        limit = f"{MAX_MAGNITUDE:.0e}".replace("e+", "e")
+        raise RecordError(location, bound, f"not a finite number up to {limit}: {str(raw)[:40]!r} "
+                                           "(leave it empty for no bound)")
+    return x
+
+
+def _rejection(row: Any, reason: str) -> dict[str, Any]:
+    """A rejected observation as listed in ``rejected.jsonl``: where, which field, why."""
+    location = getattr(row, "location", None)
+    return {"location": location if isinstance(location, str) else f"row {int(row.row)}",
+            "field": "value", "row": int(row.row), "item": row.item, "source": row.source,
+            "value": str(row.value), "reason": reason}
+
+
+def _bound(x: Any, missing: str) -> str:
+    return missing if pd.isna(x) else f"{float(x):g}"
 
 
 def category_key(raw: Any) -> str:
@@ -144,7 +286,9 @@ class TruthDiscovery(BaseEstimator):  # type: ignore[misc]
     items_ : DataFrame, one row per (item, unit)
     sources_ : DataFrame: source, reliability, weight, n_items, n_compared, n_agree
     observations_ : DataFrame, the observations used (one per item, unit and source)
-    rejected_ : list of dicts (row, item, source, value, reason)
+    rejected_ : list of dicts (location, field, row, item, source, value, reason), by row; the
+        reader's rejections (``observations.attrs["rejected"]``, from :func:`read_claims`) included
+    accounting_ : dict: read, used, rejected (read = used + rejected)
     n_iter_ : iterations run
     """
 
@@ -217,27 +361,36 @@ class TruthDiscovery(BaseEstimator):  # type: ignore[misc]
         frame["number"] = [p[0] for p in parsed]
         frame["why_not_number"] = [p[1] for p in parsed]
         frame["key"] = list(zip(frame["item"], frame["unit"].fillna(""), strict=True))
-        numeric_share = frame.assign(ok=frame["number"].notna()).groupby("key", sort=False)["ok"].mean()
+        # "inf" and "1e309" are numbers too large to compare: they keep an item numeric (so they can
+        # never become a category's consensus) and are rejected in every item
+        uncomparable = frame["why_not_number"].map(lambda w: isinstance(w, str) and w.startswith(UNCOMPARABLE))
+        uncomparable = uncomparable.astype(bool)
+        is_number = frame["number"].notna() | uncomparable
+        numeric_share = frame.assign(ok=is_number).groupby("key", sort=False)["ok"].mean()
         frame["numeric"] = (frame["key"].map(numeric_share) >= 0.5).astype(bool)
-        rejected: list[dict[str, Any]] = []
         placeholder = frame["why_not_number"].map(lambda w: isinstance(w, str) and w.startswith("placeholder"))
         placeholder = placeholder.astype(bool)
-        bad = (frame["numeric"] & frame["number"].isna()) | (~frame["numeric"] & placeholder)
-        for r in frame[bad].itertuples():
-            rejected.append({"row": int(r.row), "item": r.item, "source": r.source,
-                             "value": str(r.value), "reason": r.why_not_number})
+        bad = (frame["numeric"] & frame["number"].isna()) | (~frame["numeric"] & (placeholder | uncomparable))
+        rejected = [_rejection(r, r.why_not_number) for r in frame[bad].itertuples()]
         frame = frame[~bad]
         numeric = frame[frame["numeric"]].copy()
         categorical = frame[~frame["numeric"]].copy()
         numeric["value"] = numeric["number"].astype(float)
         for col in ("low", "high"):
-            if col in numeric.columns:
-                numeric[col] = pd.to_numeric(numeric[col], errors="coerce").fillna(numeric["value"])
-            else:
-                numeric[col] = numeric["value"]
-        numeric["low"] = np.minimum(numeric["low"], numeric["value"])
-        numeric["high"] = np.maximum(numeric["high"], numeric["value"])
+            numeric[col] = (pd.to_numeric(numeric[col], errors="coerce") if col in numeric.columns
+                            else np.nan)
+        outside = (numeric["low"] > numeric["value"]) | (numeric["high"] < numeric["value"])
+        rejected += [_rejection(r, f"{r.value:g} is outside its own interval "
+                                   f"[{_bound(r.low, '-inf')}, {_bound(r.high, 'inf')}]")
+                     for r in numeric[outside].itertuples()]
+        numeric = numeric[~outside]
+        numeric["low"] = numeric["low"].fillna(numeric["value"])
+        numeric["high"] = numeric["high"].fillna(numeric["value"])
         categorical["category"] = categorical["value"].map(category_key)
+        # the reader's rejections (``read_claims(..., errors="skip")``) come first, then by row
+        rejected = sorted([*obs.attrs.get("rejected", []), *rejected], key=lambda r: r["row"])
+        self.accounting_ = {"read": int(obs.attrs.get("accounting", {}).get("read", len(obs))),
+                            "used": int(len(numeric) + len(categorical)), "rejected": len(rejected)}
         return self._collapse(numeric, numeric=True), self._collapse(categorical, numeric=False), rejected
 
     def _collapse(self, frame: pd.DataFrame, *, numeric: bool) -> pd.DataFrame:
@@ -393,10 +546,16 @@ class TruthDiscovery(BaseEstimator):  # type: ignore[misc]
             "reliability": reliability, "weight": w, "n_items": n_items,
             "n_compared": n_compared.astype(int), "n_agree": n_agree,
         })
+        # most reliable first, ties by name (and unit): the order never depends on input order
         if self.reliability_by == "source":
             self.sources_ = (self.sources_.drop(columns="unit")
                              .sort_values(["reliability", "source"], ascending=[False, True], kind="stable")
                              .reset_index(drop=True))
+        else:
+            self.sources_ = (self.sources_.assign(_unit=self.sources_["unit"].fillna(""))
+                             .sort_values(["reliability", "source", "_unit"], ascending=[False, True, True],
+                                          kind="stable")
+                             .drop(columns="_unit").reset_index(drop=True))
         per_source = self.reliability_by == "source"
         self.reliability_ = {(s if per_source else (s, u)): r
                              for (s, u), r in zip(sources, reliability.tolist(), strict=True)}

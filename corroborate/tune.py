@@ -38,11 +38,17 @@ import numpy as np
 
 from .confidence import CALIBRATORS, ConfidenceModel, fit_confidence_model
 from .config import MODEL_FORMAT, Config
+from .errors import InputError
 from .features import FEATURES
 from .gold import GoldCorpus, Labelled, casualty_type, label_clusters, load_gold
 from .metrics import summary
 
 FOLDS = 5
+#: incidents the folds need in all: two folds at least, and each fold's training part split
+#: again (into two) for the calibrator
+MIN_INCIDENTS = 3
+_FOLDS_NOTE = (f"the folds are grouped by incident ({FOLDS}, fewer with fewer incidents; no option sets "
+               f"them) and need at least {MIN_INCIDENTS} incidents across all --data folders")
 
 
 @dataclass
@@ -87,6 +93,33 @@ def group_splits(groups: np.ndarray, k: int = FOLDS) -> list[tuple[np.ndarray, n
     codes = {g: i for i, g in enumerate(sorted(set(groups.tolist())))}
     ids = np.array([codes[g] for g in groups.tolist()])
     return [(tr, te) for tr, te in GroupKFold(n_splits=k).split(ids, groups=ids)]
+
+
+def check_gold_size(golds: Sequence[GoldCorpus]) -> None:
+    """Raise :class:`InputError` before any work when the gold folders hold too few
+    incidents for the folds (scikit-learn would stop later, with its own message)."""
+    sizes = [(gold.folder, len(set(gold.incident_of.values()))) for gold in golds]
+    if sum(n for _, n in sizes) >= MIN_INCIDENTS:
+        return
+    found = "; ".join(f"{folder}: {n} incident(s) with articles in gold.jsonl" for folder, n in sizes)
+    raise InputError(f"too few incidents to tune on: {found}; {_FOLDS_NOTE}. Add incidents, or more "
+                     "gold folders with --data")
+
+
+def fold_problem(rows: Rows) -> str | None:
+    """Why the labelled rows cannot be split into the folds, or ``None``: every fold's
+    training part (and every inner part the calibrator fits on) needs both right and
+    wrong clusters, from at least two incidents."""
+    n_groups = len(set(rows.groups.tolist()))
+    if n_groups < MIN_INCIDENTS:
+        return f"only {n_groups} incident(s) have clusters the gold can judge; {_FOLDS_NOTE}"
+    for k, (train, _) in enumerate(group_splits(rows.groups), start=1):
+        parts = [rows.y[train]] + [rows.y[train][inner] for inner, _ in group_splits(rows.groups[train])]
+        if any(len(set(part.tolist())) < 2 for part in parts):
+            return (f"the training part of fold {k} (of {min(FOLDS, n_groups)}) holds only right or only "
+                    f"wrong clusters ({n_groups} incidents have labelled clusters, {int(rows.y.sum())} of "
+                    f"{len(rows.y)} clusters right); every part needs both")
+    return None
 
 
 def corpus_weights(rows: Rows) -> np.ndarray:
@@ -188,6 +221,7 @@ def tune(folders: Sequence[str | Path], base: Config, thresholds: Sequence[float
     from .pipeline import Corroborator
 
     golds = [load_gold(f) for f in folders]
+    check_gold_size(golds)
     prepared = []
     for gold in golds:
         log(f"preparing {gold.name} ({gold.corpus})")
@@ -200,6 +234,10 @@ def tune(folders: Sequence[str | Path], base: Config, thresholds: Sequence[float
         cfg = base.replace(distance_threshold=float(t))
         parts = [rows_of(est.fit_prepared(prep, cfg), gold) for gold, est, prep in prepared]
         rows = Rows.concat(parts)
+        problem = fold_problem(rows)
+        if problem:
+            raise InputError(f"cannot tune on {', '.join(str(g.folder) for g in golds)} at claim threshold "
+                             f"{t:.2f}: {problem}. Add incidents, or more gold folders with --data")
         by_threshold[float(t)], per_threshold_parts[float(t)] = rows, parts
         p = held_out_probabilities(rows, list(FEATURES), "sigmoid")
         acc = figure_accuracy(rows, p)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from corroborate import read_articles
@@ -47,6 +49,7 @@ class Case:
     rejected: int = 1
     skip_reason: str | None = None           # what rejected.jsonl says, when not the error's words
     all_bad: bool = False                    # no record is usable: skip mode stops too, saying why
+    whole_file: bool = False                 # a problem of the file: skip mode stops too, with the same error
 
 
 def _parquet(tmp: Path, frame: pd.DataFrame) -> Path:
@@ -62,6 +65,46 @@ def _folder(tmp: Path, files: dict[str, bytes | str], sidecar: str | None = None
         (folder / name).write_bytes(content if isinstance(content, bytes) else content.encode())
     if sidecar is not None:
         (folder / "metadata.csv").write_text(sidecar, encoding="utf-8")
+    return folder
+
+
+def _jsonl_text(tmp: Path, *lines: str) -> Path:
+    """JSONL written as given: escapes such as \\ud800 stay escapes for the reader to decode."""
+    path = tmp / "corpus.jsonl"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def _with_raw(field: str, raw_json: str) -> str:
+    """GOOD as a JSON line whose ``field`` is ``raw_json``, written as it is."""
+    record = {k: v for k, v in GOOD.items() if k != field}
+    return json.dumps(record)[:-1] + f', "{field}": {raw_json}}}'
+
+
+LONE_SURROGATE = '"fire \\ud800 here"'                 # JSON text: the escape, not the character
+DIGITS_5000 = "1" * 5000
+
+
+def _tree(tmp: Path) -> Path:
+    folder = _folder(tmp, {"a.example.txt": GOOD["text"]})
+    (folder / "2015" / "03").mkdir(parents=True)
+    (folder / "2015" / "b.example.txt").write_text(GOOD2["text"], encoding="utf-8")
+    (folder / "2015" / "03" / "c.example.txt").write_text(GOOD["text"] + " Again.", encoding="utf-8")
+    return folder
+
+
+def _parquet_table(tmp: Path, columns: dict[str, object]) -> Path:
+    """Parquet written by pyarrow itself (no pandas metadata to bring dtypes back)."""
+    path = tmp / "corpus.parquet"
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+def _sub_sidecar(tmp: Path) -> Path:
+    folder = _folder(tmp, {"a.example.txt": GOOD["text"]})
+    (folder / "sub").mkdir()
+    (folder / "sub" / "b.txt").write_text(GOOD2["text"], encoding="utf-8")
+    (folder / "sub" / "metadata.csv").write_text("file,source\nb.txt,b.example\n", encoding="utf-8")
     return folder
 
 
@@ -135,6 +178,35 @@ CASES: dict[str, Case] = {
                                        "'x' has 2 different texts"),
     "jsonl_all_bad": Case(lambda t: _jsonl(t, {"source": "x"}, b"[]"), "line 1, field 'text': missing", 2,
                           all_bad=True),
+    **{f"jsonl_lone_surrogate_{name}": Case(
+        lambda t, name=name: _jsonl_text(t, _with_raw(name, LONE_SURROGATE), json.dumps(GOOD2)),
+        f"line 1, field '{name}': not valid Unicode: a lone surrogate U+D800 at character 6")
+       for name in ("text", "source", "title", "url", "article_id", "published_at")},
+    "jsonl_article_id_5000_digits": Case(lambda t: _jsonl_text(t, _with_raw("article_id", DIGITS_5000),
+                                                               json.dumps(GOOD2)),
+                                         "line 1, field 'article_id': an integer of 5,000 digits: too long"),
+    "jsonl_date_5000_digits": Case(lambda t: _jsonl_text(t, _with_raw("published_at", DIGITS_5000), json.dumps(GOOD2)),
+                                   "line 1, field 'published_at': a number (an integer of 5,000 digits), not a date"),
+    "jsonl_text_5000_digits": Case(lambda t: _jsonl_text(t, _with_raw("text", DIGITS_5000), json.dumps(GOOD2)),
+                                   "line 1, field 'text': expected text, got a number (an integer of 5,000"),
+    "jsonl_key_twice": Case(lambda t: _jsonl_text(t, json.dumps(GOOD)[:-1] + ', "source": "b.example"}',
+                                                          json.dumps(GOOD2)),
+                            "line 1, field 'source': named twice in the line's JSON object"),
+    "jsonl_date_past_2100_in_utc": Case(lambda t: _jsonl(t, _record(published_at="2100-12-31T23:59:59-05:00"), GOOD2),
+                                        "field 'published_at': year 2101 (in UTC: 2101-01-01T04:59:59+00:00) is "
+                                        "outside 1900-2100"),
+    "jsonl_date_before_1900_in_utc": Case(lambda t: _jsonl(t, _record(published_at="1900-01-01T01:00:00+05:00"),
+                                                           GOOD2), "field 'published_at': year 1899"),
+    "jsonl_source_only_invisible": Case(lambda t: _jsonl(t, _record(source="\u200b\u202e"), GOOD2),
+                                        "field 'source': empty once format characters, a URL scheme and 'www.' "
+                                        "are removed"),
+    "jsonl_source_only_scheme": Case(lambda t: _jsonl(t, _record(source="https://"), GOOD2),
+                                     "field 'source': empty once format characters"),
+    "jsonl_article_id_invisible": Case(lambda t: _jsonl(t, _record(article_id="a-1\u200b"), GOOD2),
+                                       "field 'article_id': contains the invisible format character U+200B"),
+    "jsonl_text_only_markup": Case(lambda t: _jsonl(t, _record(text="<p> </p><script>alert(1)</script>"), GOOD2),
+                                   "field 'text': holds only control characters, format characters or markup"),
+    "jsonl_text_html": Case(lambda t: _jsonl(t, _record(text="<p>Police said twelve &amp; more.</p>"), GOOD2), None, 0),
     # ---- CSV
     "csv_bad_utf8": Case(lambda t: _write(t, "c.csv", b"text,source\n\"fine text here\",a\n\"caf\xe9\",b\n"),
                          "c.csv:line 3: not valid UTF-8 (byte 0xe9 at column 5)"),
@@ -147,6 +219,20 @@ CASES: dict[str, Case] = {
     "csv_relative_date": Case(lambda t: _write(t, "c.csv", f"text,source,published_at\n{GOOD['text']},a,yesterday\n"
                                                           f"{GOOD2['text']},b,2015-03-04\n"),
                               "c.csv:row 1, field 'published_at': not an absolute date: 'yesterday'"),
+    "csv_quote_never_closed": Case(lambda t: _write(t, "c.csv", f'text,source\n"{GOOD["text"]},a\n{GOOD2["text"]},b\n'),
+                                   "c.csv:line 2 (row 1), field 'text': cannot parse CSV: the quote that opens "
+                                   "this field is never closed", whole_file=True),
+    "csv_quote_takes_in_rows": Case(lambda t: _write(t, "c.csv", f'text,source\n{GOOD["text"]},a\n"Fire crews came,b\n'
+                                                                f'"{GOOD2["text"]}",c\n'),
+                                    "c.csv:line 3 (row 2), field 'text': cannot parse CSV: the quote that opens this "
+                                    "field is not closed on its line; it takes in the lines after it up to line 4",
+                                    whole_file=True),
+    "csv_quote_not_doubled": Case(lambda t: _write(t, "c.csv", f'text,source\n"He said "no" to it",a\n{GOOD2["text"]},b\n'),
+                                  "c.csv:row 1: cannot parse CSV at line 2"),
+    "csv_column_twice": Case(lambda t: _write(t, "c.csv", f"text,source,source\n{GOOD['text']},a,b\n"),
+                             "c.csv:line 1: column 'source' is named twice (fields 2 and 3)", whole_file=True),
+    "csv_field_over_131072_chars": Case(lambda t: _write(t, "c.csv", "text,source\n" + "word " * 30_000 + ",a\n"),
+                                        None, 0),
     # ---- Parquet
     "parquet_source_list": Case(lambda t: _parquet(t, pd.DataFrame({"text": [GOOD["text"], GOOD2["text"]],
                                                                    "source": [["a", "b"], ["c"]]})),
@@ -164,6 +250,9 @@ CASES: dict[str, Case] = {
         "text": [GOOD["text"]], "source": ["a"], "published_at": pd.to_datetime(["2015-03-04T10:00:00Z"])})),
         None, 0),
     "parquet_corrupt": Case(lambda t: _write(t, "c.parquet", b"PAR1 this is not parquet"), "cannot read Parquet"),
+    "parquet_integer_id_with_null": Case(lambda t: _parquet_table(t, {
+        "text": [f"{GOOD['text']} {i}." for i in range(4)], "source": ["a", "b", "c", "d"],
+        "article_id": pa.array([1, 2, None, 4], pa.int64())}), None, 0),
     # ---- .txt folders
     "txt_bad_utf8": Case(lambda t: _folder(t, {"a.txt": GOOD["text"], "b.txt": b"Line one.\nSecond caf\xe9 line"}),
                          "b.txt:line 2, field 'text': not valid UTF-8"),
@@ -185,10 +274,33 @@ CASES: dict[str, Case] = {
     "txt_bad_sidecar_date": Case(lambda t: _folder(t, {"a.txt": GOOD["text"], "b.txt": GOOD2["text"]},
                                                    "file,source,published_at\na.txt,a,now\nb.txt,b,2015-03-04\n"),
                                  "field 'published_at': not an absolute date: 'now'"),
+    "txt_sub_folders": Case(_tree, None, 0),
+    "txt_name_impossible_date": Case(lambda t: _folder(t, {"a.example__2015-02-30__title.txt": GOOD["text"],
+                                                           "b.example.txt": GOOD2["text"]}),
+                                     "a.example__2015-02-30__title.txt, field 'published_at': not a date or time: "
+                                     "'2015-02-30'"),
+    "txt_name_date_without_title": Case(lambda t: _folder(t, {"a.example__2015-03-04__.txt": GOOD["text"]}), None, 0),
+    "txt_name_not_utf8": Case(lambda t: _folder(t, {os.fsdecode(b"caf\xe9.example.txt"): GOOD["text"],
+                                                    "b.example.txt": GOOD2["text"]}),
+                              "caf\\xe9.example.txt, field 'source': the file name is not valid UTF-8 (byte 0xe9)"),
+    "txt_sidecar_in_sub_folder": Case(_sub_sidecar, "only the metadata.csv at the top of", whole_file=True),
+    "txt_sidecar_ragged_row": Case(lambda t: _folder(t, {"a.txt": GOOD["text"], "b.txt": GOOD2["text"]},
+                                                     "file,source\na.txt,a.example,extra\nb.txt,b.example\n"),
+                                   "metadata.csv:row 1: has 3 fields; the header (line 1) has 2", 2,
+                                   skip_reason="metadata.csv"),
     # ---- DataFrames
     "frame_source_none": Case(lambda t: pd.DataFrame([_record(source=None), GOOD2]), "<DataFrame>:row 1, field 'source'"),
     "frame_text_nan": Case(lambda t: pd.DataFrame([_record(text=float("nan")), GOOD2]), "field 'text': missing"),
     "frame_date_int": Case(lambda t: pd.DataFrame([_record(published_at=5), GOOD2]), "a number (5)"),
+    "frame_lone_surrogate": Case(lambda t: pd.DataFrame([_record(title="fire \ud800"), GOOD2], dtype=object),
+                                 "<DataFrame>:row 1, field 'title': not valid Unicode: a lone surrogate U+D800"),
+    "frame_column_twice": Case(lambda t: pd.DataFrame([[GOOD["text"], "a", "b"]], columns=["text", "source", "source"]),
+                               "<DataFrame>: column(s) 'source' named more than once", whole_file=True),
+    "frame_float_article_id": Case(lambda t: pd.DataFrame([_record(article_id=1.0), _record(article_id=float("nan"),
+                                                                                           text=GOOD2["text"])]),
+                                   "row 1, field 'article_id': expected text or an integer, got a number (1.0): an "
+                                   "integer column with a missing value"),
+    "frame_na_title": Case(lambda t: pd.DataFrame([_record(title=pd.NA), GOOD2], dtype=object), None, 0),
 }
 
 
@@ -218,6 +330,11 @@ def test_bad_input_fails_clearly_or_is_listed(kind: str, tmp_path: Path) -> None
     if case.all_bad:
         with pytest.raises(InputError, match=f"no usable article .{case.rejected} rejected; first: "):
             read_articles(src, errors="skip")
+        return
+    if case.whole_file:
+        with pytest.raises(InputError) as err:
+            read_articles(src, errors="skip")
+        assert case.error in str(err.value), str(err.value)
         return
     if (case.error or "").startswith("cannot") or kind in ("csv_bad_utf8", "csv_empty_file"):
         return                                           # a whole-file problem: no record can be used

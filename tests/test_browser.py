@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from html import escape as html_escape
+
 import json
 import time
 from collections.abc import Iterator
@@ -175,11 +177,13 @@ def _hostile_corpus() -> pd.DataFrame:
     rows = []
     for i, source in enumerate(["a.example", "b<script>window.__owned='source'</script>.example",
                                 "c\" onmouseover=\"window.__owned='outlet'"]):
-        body = " ".join(f"Police said twelve people were hurt in the warehouse fire {p} on Main Street."
-                        for p in PAYLOADS)
+        # escaped as a scraped page holds them: the reader strips real tags and decodes
+        # entities, so these reach the report as literal markup text
+        body = " ".join(f"Police said twelve people were hurt in the warehouse fire "
+                        f"{html_escape(p, quote=False)} on Main Street." for p in PAYLOADS)
         rows.append({
             "article_id": f"hostile-{i}", "source": source,
-            "title": "Fire {{ 7*7 }} <script>window.__owned='title'</script>",
+            "title": "Fire {{ 7*7 }} &lt;script&gt;window.__owned='title'&lt;/script&gt;",
             "url": ["javascript:window.__owned='url'", " JaVaScRiPt:alert(1)", "https://ok.example/fire"][i],
             "published_at": f"2024-05-0{i + 1}T10:00:00Z",
             "text": "Twelve people were hurt in a warehouse fire on Main Street, police said. " + body,

@@ -172,3 +172,177 @@ def test_write_jsonl_is_plain_json(tmp_path: Path) -> None:
     write_jsonl(path, [{"a": float("inf"), "b": pd.Timestamp("2024-01-01", tz="UTC"), "c": 0.1234567891}])
     assert json.loads(path.read_text()) == {"a": None, "b": "2024-01-01T00:00:00+00:00", "c": 0.123457}
     assert not list(path.parent.glob(".*tmp"))
+
+
+# --------------------------------------------------------------------------- locations, outlets, cleaning
+
+def test_errors_after_a_reject_name_the_true_line(tmp_path: Path, fake_embedder: object) -> None:
+    from corroborate import Corroborator
+
+    path = _jsonl(tmp_path / "c.jsonl", [{"source": "x"}, *ROWS, {**ROWS[0], "text": "Troops left on Friday."}])
+    frame = read_articles(path, errors="skip")            # line 1 is rejected: rows no longer match lines
+    assert [r["location"] for r in frame.attrs["rejected"]] == [f"{path}:line 1"]
+    late = frame["text"] == "Troops left on Friday."
+    frame.loc[late, "published_at"] = pd.Timestamp("1850-01-01", tz="UTC")   # a fault found after reading
+    with pytest.raises(RecordError, match=rf"{path}:line 4, field 'published_at': year 1850"):
+        read_articles(frame)
+    with pytest.raises(RecordError, match=rf"{path}:line 4, field 'published_at'"):
+        Corroborator(embedder=fake_embedder).prepare(frame)   # the pipeline reads the frame again
+
+
+def test_a_date_in_2100_local_but_2101_in_utc_is_rejected_at_its_line(tmp_path: Path) -> None:
+    rows = [ROWS[0], {**ROWS[1], "published_at": "2100-12-31T23:59:59-05:00"},
+            {**ROWS[1], "article_id": "b-2", "published_at": "2100-12-31T23:59:59Z"},
+            {**ROWS[1], "article_id": "b-3", "published_at": "1900-01-01T00:00:00Z"}]
+    path = _jsonl(tmp_path / "c.jsonl", rows)
+    frame = read_articles(path, errors="skip")
+    assert [(r["location"], r["field"]) for r in frame.attrs["rejected"]] == [(f"{path}:line 2", "published_at")]
+    assert "year 2101 (in UTC: 2101-01-01T04:59:59+00:00) is outside 1900-2100" in frame.attrs["rejected"][0]["reason"]
+    pd.testing.assert_frame_equal(read_articles(frame), frame)   # what the reader kept passes it again
+
+
+SPELLINGS = ["CNN.com", "cnn.com", "www.cnn.com", "https://www.cnn.com/"]
+
+
+@pytest.mark.parametrize("hidden", ["", "\u200b", "\u200d", "\ufeff", "\u202e", "\u2066", "\u200f"])
+def test_one_outlet_spelled_many_ways_is_one_source(hidden: str) -> None:
+    rows = [{"text": f"Troops arrived in the region, report number {i}.", "source": hidden + s + hidden}
+            for i, s in enumerate(SPELLINGS)]
+    frame = read_articles(pd.DataFrame(rows))
+    assert list(frame["source"].unique()) == ["CNN.com"]          # one article each: the smallest string
+    spellings = frame.attrs["accounting"]["source_spellings"]
+    assert spellings == {"CNN.com": sorted(hidden + s + hidden for s in SPELLINGS)}
+    again = read_articles(pd.DataFrame(rows[::-1]))
+    pd.testing.assert_frame_equal(again, frame)
+    assert again.attrs["accounting"] == frame.attrs["accounting"]
+
+
+def test_the_display_name_is_the_spelling_most_articles_use() -> None:
+    rows = [{"text": f"Troops arrived, report {i}.", "source": s}
+            for i, s in enumerate(["Reuters", "reuters", "Reuters", "REUTERS."])]
+    frame = read_articles(pd.DataFrame(rows))
+    assert list(frame["source"].unique()) == ["Reuters"]
+    # the hash id depends on the outlet, not on how it was spelled
+    assert read_articles(pd.DataFrame([{**rows[0], "source": "REUTERS"}]))["article_id"].tolist() == [
+        stable_article_id("reuters", rows[0]["text"])]
+
+
+def test_sources_that_are_not_one_outlet_stay_apart() -> None:
+    rows = [{"text": f"Troops arrived, report {i}.", "source": s}
+            for i, s in enumerate(["cnn.com", "cnn.co.uk", "edition.cnn.com", "AP/Reuters", "ap"])]
+    frame = read_articles(pd.DataFrame(rows))
+    assert sorted(frame["source"]) == ["AP/Reuters", "ap", "cnn.co.uk", "cnn.com", "edition.cnn.com"]
+    assert "source_spellings" not in frame.attrs["accounting"]
+
+
+def test_html_is_turned_into_text_and_counted() -> None:
+    page = ("<html><head><title>Fire</title><style>p {color: red}</style></head><body>"
+            "<h1>Warehouse fire</h1><p>Police said twelve people were hurt &amp; two are missing.</p>"
+            "<script>track('x < y')</script><p>It&#8217;s the <b>third</b> fire\nthis year.</p></body></html>")
+    rows = [{"text": page, "source": "a.example", "title": "<b>Fire</b> on Main St &amp; 5th"},
+            {"text": "If a < b and x<3, nothing is markup &amp; AT&T stays.", "source": "b.example"}]
+    frame = read_articles(pd.DataFrame(rows)).set_index("source")
+    assert frame.loc["a.example", "text"] == ("Warehouse fire\n\nPolice said twelve people were hurt & two are "
+                                              "missing.\n\nIt’s the third fire this year.")
+    assert frame.loc["a.example", "title"] == "Fire on Main St & 5th"
+    assert frame.loc["b.example", "text"] == "If a < b and x<3, nothing is markup & AT&T stays."
+    assert frame.attrs["accounting"]["cleaned"] == {"entities": 4, "html": 1}
+
+
+def test_bidi_and_zero_width_characters_are_removed_and_offsets_fit() -> None:
+    from corroborate.claims import extract_claims
+
+    text = "Officials said \u202eLLIK 21\u202c people were hurt in the fire.\u200b Police con\u00adfirmed it today."
+    frame = read_articles(pd.DataFrame([{"text": text, "source": "a\u200b.example", "title": "Fire\u2066!\u2069"}]))
+    row = frame.iloc[0]
+    assert row["text"] == "Officials said LLIK 21 people were hurt in the fire. Police confirmed it today."
+    assert row["title"] == "Fire!" and row["source"] == "a.example"
+    assert frame.attrs["accounting"]["cleaned"] == {"format_characters": 6}        # the source's is not text
+    claims, _ = extract_claims(frame, min_words=3)
+    assert len(claims) == 2
+    assert all(row["text"][s:e] == t for s, e, t in zip(claims["start"], claims["end"], claims["text"], strict=True))
+
+
+def test_joiners_that_a_script_needs_stay() -> None:
+    text = "The minister said the plan is final: \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 today."
+    assert read_articles(pd.DataFrame([{"text": text, "source": "a"}]))["text"].iloc[0] == text
+
+
+def test_reading_a_read_frame_again_decodes_nothing_twice() -> None:
+    rows = [{"text": "The code &amp;lt;b&amp;gt; was shown in <i>the</i> report on Monday.", "source": "a"}]
+    frame = read_articles(pd.DataFrame(rows))
+    assert frame["text"].iloc[0] == "The code &lt;b&gt; was shown in the report on Monday."
+    pd.testing.assert_frame_equal(read_articles(frame), frame)
+
+
+def test_duplicates_keep_the_same_copy_whatever_their_order(tmp_path: Path) -> None:
+    a, b = {**ROWS[1], "title": "First title"}, {**ROWS[1], "title": "Another title"}
+    one = read_articles(_jsonl(tmp_path / "1.jsonl", [a, b]))
+    two = read_articles(_jsonl(tmp_path / "2.jsonl", [b, a]))
+    pd.testing.assert_frame_equal(one, two)
+    assert one["title"].tolist() == ["Another title"]
+    assert one.attrs["rejected"][0]["reason"].endswith("(their title differ: the first in sorted order is kept)")
+
+
+def test_csv_quote_never_closed_names_the_line_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text('text,source\nTroops arrived on Monday.,a\n"Troops left,b\nThey came back,c\n', encoding="utf-8")
+    for mode in ("raise", "skip"):
+        with pytest.raises(InputError, match=r"c\.csv:line 3 \(row 2\), field 'text': cannot parse CSV: the quote "
+                                             "that opens this field is never closed"):
+            read_articles(path, errors=mode)  # type: ignore[arg-type]
+
+
+def test_csv_long_articles_are_read(tmp_path: Path) -> None:
+    text = "Troops arrived on Monday. " * 8_000                    # 208,000 characters, over csv's 131,072
+    pd.DataFrame([{"text": text, "source": "a"}]).to_csv(tmp_path / "c.csv", index=False)
+    assert read_articles(tmp_path / "c.csv")["text"].iloc[0] == text
+
+
+def test_sidecar_rows_are_numbered_as_in_the_file(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("Troops arrived on Monday.\n", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,source\n\none.txt,ap\nmissing.txt,b\n", encoding="utf-8")
+    with pytest.raises(RecordError, match=r"metadata\.csv:row 3, field 'file': no such file"):
+        read_articles(tmp_path)
+
+
+def test_txt_sub_folders_are_read(tmp_path: Path) -> None:
+    (tmp_path / "2024" / "10").mkdir(parents=True)
+    (tmp_path / "top.txt").write_text("Troops arrived on Monday in the region.\n", encoding="utf-8")
+    (tmp_path / "2024" / "b.txt").write_text("Officials confirmed the troops arrived.\n", encoding="utf-8")
+    (tmp_path / "2024" / "10" / "c.txt").write_text("The ministry denied the report.\n", encoding="utf-8")
+    frame = read_articles(tmp_path)
+    assert frame.attrs["accounting"]["read"] == 3 and sorted(frame["source"]) == ["b", "c", "top"]
+    (tmp_path / "metadata.csv").write_text("file,source\ntop.txt,a\n2024/b.txt,b\n./2024/10/c.txt,c\n",
+                                           encoding="utf-8")
+    frame = read_articles(tmp_path)
+    assert sorted(frame["source"]) == ["a", "b", "c"]
+    assert frame.attrs["locations"][frame.set_index("source").loc["c", "article_id"]] == (
+        f"{tmp_path / '2024' / '10' / 'c.txt'} (metadata: {tmp_path / 'metadata.csv'}:row 3)")
+
+
+def test_txt_names_dates_are_checked_as_any_date(tmp_path: Path) -> None:
+    (tmp_path / "a.example__2015-02-30__fire.txt").write_text("Troops arrived on Monday.\n", encoding="utf-8")
+    (tmp_path / "b.example__2015-03-04__.txt").write_text("Officials confirmed it.\n", encoding="utf-8")
+    (tmp_path / "c.example__2015-03-04__big-fire__update.txt").write_text("The ministry denied it.\n",
+                                                                          encoding="utf-8")
+    frame = read_articles(tmp_path, errors="skip").set_index("source")
+    [rejected] = frame.attrs["rejected"]
+    jsonl = _jsonl(tmp_path / "c.jsonl", [{"text": "x", "source": "a", "published_at": "2015-02-30"}])
+    with pytest.raises(RecordError) as err:
+        read_articles(jsonl)
+    assert rejected["reason"] == err.value.reason == "not a date or time: '2015-02-30'"
+    assert frame.loc["b.example", "published_at"] == pd.Timestamp("2015-03-04", tz="UTC")
+    assert pd.isna(frame.loc["b.example", "title"])
+    assert frame.loc["c.example", "title"] == "big fire update"        # every title part, not the last
+
+
+def test_parquet_integer_ids_with_a_null_are_not_made_float(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = [f"Troops arrived on Monday, report {i}." for i in range(4)]
+    pq.write_table(pa.table({"text": texts, "source": ["a", "b", "c", "d"],
+                             "article_id": pa.array([1, 2, None, 4], pa.int64())}), tmp_path / "c.parquet")
+    frame = read_articles(tmp_path / "c.parquet").set_index("source")
+    assert frame["article_id"].to_dict() == {"a": "1", "b": "2", "c": stable_article_id("c", texts[2]), "d": "4"}

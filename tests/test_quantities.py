@@ -105,3 +105,23 @@ def test_a_sentence_about_an_earlier_year_states_no_count_of_this_event() -> Non
     # the year before publication may be this event's ("a July 2014 shooting", written in 2015)
     follow_up = "A July 2014 shooting left a 13-year-old boy dead."
     assert [q.unit for q in parse_quantities(follow_up, reference_year=2015)] == ["killed"]
+
+
+@pytest.mark.parametrize("numeral", ["1" * 400, "9" * 400, "10,000" + "0" * 396, "1" + "0" * 16,
+                                     "10,000,000,000,000,000"])
+def test_numbers_beyond_the_largest_magnitude_are_left_out(numeral: str) -> None:
+    # the recognizer rounds long numerals (one of them resolves as 1E+4) and the parse would
+    # read the digits as inf: both layers must leave them out, whatever the sentence says
+    for sentence in (f"{numeral} people were killed.", f"Officials said {numeral} soldiers died."):
+        assert parse_quantities(sentence) == []
+
+
+def test_the_largest_magnitude_itself_is_still_read() -> None:
+    (q,) = parse_quantities("1,000,000,000,000,000 people were counted.")
+    assert q.value == 1e15 and q.unit == "people"
+
+
+def test_the_parse_counts_no_digit_the_surface_set_aside() -> None:
+    # "000" of "10 000" and the 10 of a power are no numbers of their own
+    assert [q.value for q in parse_quantities("10 000 people were evacuated.")] == [10000.0]
+    assert parse_quantities("10^100 people were killed.") == []

@@ -152,3 +152,22 @@ def test_weights_decide_between_two_figures() -> None:
     assert unit.consensus == 10000 and unit.agreement == pytest.approx(0.8)
     (flipped,) = numeric_consensus(qs, tolerance=0.05, weights={"trusted": 0.5, "doubtful": 2.0})
     assert flipped.consensus == 40000
+
+
+def test_one_source_stating_2_to_56_killed_does_not_agree_with_itself() -> None:
+    # the largest figure stands for the source (parts of a total), but the claims disagree
+    qs = [{"unit": "killed", "value": v, "low": v, "high": v, "source": "a.example", "claim_id": f"c{i}"}
+          for i, v in enumerate([2.0, 5.0, 17.0, 56.0])]
+    (unit,) = numeric_consensus(qs, tolerance=0.05, totals={"killed"})
+    assert unit.consensus == 56.0 and unit.n_sources == 1
+    assert unit.agreement == 1.0 and unit.spread == 0.0            # one value per source: nothing to compare
+    assert unit.n_claims == 4
+    assert unit.claim_agreement == pytest.approx(0.25)               # only the 56 meets it
+    assert unit.claim_spread == pytest.approx((51.0 + 39.0) / 2)     # median of 54, 51, 39, 0
+
+
+def test_claims_that_agree_are_described_as_agreeing() -> None:
+    qs = [{"unit": "troops", "value": v, "low": v * 0.9, "high": v * 1.1, "source": s, "claim_id": f"c{i}"}
+          for i, (s, v) in enumerate([("a", 10000.0), ("a", 10000.0), ("b", 10500.0)])]
+    (unit,) = numeric_consensus(qs, tolerance=0.05)
+    assert unit.n_claims == 3 and unit.claim_agreement == 1.0

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corroborate import ConfigError, RecordError
+from corroborate import ConfigError, InputError, RecordError
 from corroborate.cli import EXIT_INPUT, EXIT_OK, main
 from corroborate.io import read_claim_table
-from corroborate.truth import TruthDiscovery, parse_value
+from corroborate.truth import TruthDiscovery, parse_value, read_claims
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -178,3 +178,108 @@ def test_truth_discovery_is_a_scikit_learn_estimator_and_refits_from_scratch() -
     assert engine.reliability_without("c", set()) != before
     fresh = TruthDiscovery(prior_strength=2.0, reliability_by="source").fit(second)
     assert engine.reliability_without("c", {"x"}) == fresh.reliability_without("c", {"x"})
+
+
+@pytest.mark.parametrize("raw,reason", [
+    ("inf", "not a finite number: 'inf'"), ("-inf", "not a finite number: '-inf'"),
+    ("Infinity", "not a finite number: 'Infinity'"),
+    ("1e309", "too large to compare: '1e309' (limit 1e+15)"),
+    ("-1e309", "too large to compare: '-1e309' (limit 1e+15)"),
+])
+def test_infinite_values_are_numbers_that_cannot_be_compared(raw: str, reason: str) -> None:
+    assert parse_value(raw) == (None, reason)
+
+
+def test_an_item_of_infinities_is_rejected_never_a_category() -> None:
+    engine = TruthDiscovery().fit(_obs([("x", "a", "inf"), ("x", "b", "-inf"), ("x", "c", "1e309"),
+                                        ("y", "a", 5), ("y", "b", "inf"), ("y", "c", 5)]))
+    assert list(engine.items_["item"]) == ["y"]                 # x has no usable value: no consensus
+    assert engine.results_[("y", None)].consensus == 5
+    assert [(r["row"], r["reason"].split(":")[0]) for r in engine.rejected_] == [
+        (1, "not a finite number"), (2, "not a finite number"), (3, "too large to compare"),
+        (5, "not a finite number")]
+
+
+def test_an_infinity_in_a_categorical_item_is_rejected() -> None:
+    engine = TruthDiscovery().fit(_obs([("book", "a", "Ann Smith"), ("book", "b", "-inf"),
+                                        ("book", "c", "Ann Smith"), ("book", "d", "Bob Jones")]))
+    assert engine.results_[("book", None)].consensus == "Ann Smith"
+    assert [r["row"] for r in engine.rejected_] == [2]
+
+
+def test_a_value_outside_its_own_interval_is_rejected_by_the_engine() -> None:
+    obs = pd.DataFrame({"item": ["x"] * 3, "source": ["a", "b", "c"], "value": [12, 3, 4],
+                        "low": [1, 1, None], "high": [5, 5, 3]})
+    engine = TruthDiscovery().fit(obs)
+    assert [r["reason"] for r in engine.rejected_] == ["12 is outside its own interval [1, 5]",
+                                                       "4 is outside its own interval [-inf, 3]"]
+    assert engine.results_[("x", None)].n_sources == 1
+    assert engine.accounting_ == {"read": 3, "used": 1, "rejected": 2}
+
+
+def test_sources_are_sorted_by_reliability_per_unit_too() -> None:
+    rows = [(f"i{i}", s, 10 if s != "a" else 99, "km") for i in range(4) for s in ("a", "b", "c", "d")]
+    obs = pd.DataFrame(rows, columns=["item", "source", "value", "unit"])
+    sources = TruthDiscovery(reliability_by="source_unit").fit(obs).sources_
+    assert list(sources["source"]) == ["b", "c", "d", "a"]      # by reliability, ties by name
+    assert sources["reliability"].is_monotonic_decreasing
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "claims.csv"
+    path.write_text(text)
+    return path
+
+
+def test_read_claims_fails_on_a_value_outside_its_interval(tmp_path: Path) -> None:
+    path = _write(tmp_path, "item,value,source,low,high\nx,3,a,1,5\nx,12,b,1,5\n")
+    with pytest.raises(RecordError, match=r"claims\.csv:row 2, field 'value': 12 is outside its own "
+                                          r"interval \[1, 5\]"):
+        read_claims(path)
+
+
+def test_read_claims_skips_bad_records_and_accounts_for_each(tmp_path: Path) -> None:
+    path = _write(tmp_path, "item,value,source,low,high\nx,3,a,1,5\nx,,b,,\nx,12,c,1,5\n,4,d,,\nx,4,e,,\n")
+    table = read_claims(path, errors="skip")
+    assert list(table["source"]) == ["a", "e"]
+    assert [(r["location"], r["field"]) for r in table.attrs["rejected"]] == [
+        (f"{path}:row 2", "value"), (f"{path}:row 3", "value"), (f"{path}:row 4", "item")]
+    counted = table.attrs["accounting"]
+    assert (counted["read"], counted["used"], counted["rejected"]) == (5, 2, 3)
+    engine = TruthDiscovery().fit(table)
+    assert engine.accounting_ == {"read": 5, "used": 2, "rejected": 3}
+    assert [r["row"] for r in engine.rejected_] == [2, 3, 4]
+
+
+def test_read_claims_stops_on_a_missing_column_in_either_mode(tmp_path: Path) -> None:
+    path = _write(tmp_path, "item,value\nx,1\n")
+    for errors in ("raise", "skip"):
+        with pytest.raises(InputError, match="missing required column"):
+            read_claims(path, errors=errors)  # type: ignore[arg-type]
+
+
+def test_truth_cli_skips_bad_records_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "item,value,source\nt,5,a\nt,,b\nt,5,c\nu,inf,a\nu,-inf,c\n")
+    out = tmp_path / "out"
+    assert main(["truth", str(path), "-o", str(out), "-q"]) == EXIT_INPUT
+    assert "claims.csv:row 2, field 'value': missing" in capsys.readouterr().err
+    assert main(["truth", str(path), "-o", str(out), "-q", "--on-bad-record", "skip"]) == EXIT_OK
+    assert "5 records read: 2 used, 3 rejected" in capsys.readouterr().out
+    rejected = [json.loads(x) for x in (out / "rejected.jsonl").read_text().splitlines()]
+    assert [(r["row"], r["field"]) for r in rejected] == [(2, "value"), (4, "value"), (5, "value")]
+    items = pd.read_csv(out / "items.csv")
+    assert list(items["item"]) == ["t"] and list(items["kind"]) == ["numeric"]
+
+
+def test_truth_cli_shows_the_most_and_least_reliable_sources(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # 24 sources: the "m..." ones agree on every item, the "a..." and "z..." ones never (so
+    # alphabetical order would show unreliable sources first); the table shows 2 + 2
+    names = [f"a{i:02d}" for i in range(6)] + [f"m{i:02d}" for i in range(12)] + [f"z{i:02d}" for i in range(6)]
+    rows = "".join(f"i{k},{100 + k if n.startswith('m') else (900 + k) * 2 ** names.index(n)},{n},u\n"
+                   for k in range(5) for n in names)
+    path = _write(tmp_path, "item,value,source,unit\n" + rows)
+    assert main(["truth", str(path), "-o", str(tmp_path / "out"), "-q", "--top", "2"]) == EXIT_OK
+    table = capsys.readouterr().out.split("reliability", 1)[1]
+    shown = [line.split()[0] for line in table.splitlines()[1:] if line.strip() and not line.startswith("wrote")]
+    assert shown == ["m00", "m01", "z04", "z05"]           # by reliability, ties by name

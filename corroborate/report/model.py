@@ -18,11 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError, RecordError
-from ..io import _iter_jsonl, to_jsonable
+from ..io import to_jsonable
 from ..quantities import quantities_by_claim
 from ..schema import QUANTITY_COLUMNS
 from ..score import ClusterScore
+from .folder import MAX_FILE_BYTES, read_folder
 
 #: characters of article text shown on each side of a claim ("in context")
 CONTEXT_CHARS = 160
@@ -182,19 +182,19 @@ class Report:
         quantity_rows = [{"claim_id": r["claim_id"], **q} for r in full_rows for q in r["quantities"]]
         claim_rows = [{k: v for k, v in r.items() if k != "quantities"} for r in full_rows]
         clusters = tuple(ClusterScore.from_dict(r) for r in parts["clusters"])
-        claims = pd.DataFrame(claim_rows)
+        claims = _frame(claim_rows)
         by_id = {r["claim_id"]: r for r in claim_rows}
         denials = {s.cluster_id: [{k: by_id[c].get(k) for k in DENIAL_FIELDS} for c in s.linked_denials
                                   if c in by_id] for s in clusters if s.linked_denials}
         report = cls(
             clusters=clusters, claims=claims,
-            quantities=pd.DataFrame(quantity_rows, columns=list(QUANTITY_COLUMNS)),
-            articles=pd.DataFrame(list(parts["articles"]), columns=list(ARTICLE_FIELDS)),
-            dropped=pd.DataFrame(list(parts["dropped"])),
+            quantities=_frame(quantity_rows, QUANTITY_COLUMNS),
+            articles=_frame(parts["articles"], ARTICLE_FIELDS),
+            dropped=_frame(parts["dropped"]),
             rejected=tuple(dict(r) for r in parts["rejected"]),
-            sources=pd.DataFrame([{k: _sig6(v) for k, v in r.items()} for r in parts["sources"]]),
+            sources=_frame([{k: _sig6(v) for k, v in r.items()} for r in parts["sources"]]),
             denials=denials,
-            events=pd.DataFrame(list(parts["events"])),
+            events=_frame(parts["events"]),
             summary=dict(parts["summary"]), settings=dict(parts["settings"]),
             model=str(parts["model"]), version=str(parts["version"]),
         )
@@ -203,24 +203,15 @@ class Report:
         return report
 
     @classmethod
-    def read(cls, outdir: str | Path) -> Report:
-        """Read back the report of a scored output folder (``corroborate score -o OUTDIR``)."""
-        out = Path(outdir)
-        needed = ("run.json", "clusters.jsonl", "claims.jsonl", "articles.jsonl", "events.jsonl",
-                  "sources.csv", "dropped.jsonl", "rejected.jsonl")
-        missing = [name for name in needed if not (out / name).is_file()]
-        if missing:
-            raise InputError(f"{out}: not a complete output folder of `corroborate score` "
-                             f"(missing {', '.join(missing)}); score the corpus again to write them")
-        run = _read_json(out / "run.json")
-        return cls.from_dict({
-            "version": run.get("version", "0+unknown"), "model": run.get("model", ""),
-            "settings": run.get("settings", {}), "summary": run.get("summary", {}),
-            "clusters": _read_jsonl(out / "clusters.jsonl"), "claims": _read_jsonl(out / "claims.jsonl"),
-            "articles": _read_jsonl(out / "articles.jsonl"), "events": _read_jsonl(out / "events.jsonl"),
-            "sources": _read_csv(out / "sources.csv"), "dropped": _read_jsonl(out / "dropped.jsonl"),
-            "rejected": _read_jsonl(out / "rejected.jsonl"),
-        })
+    def read(cls, outdir: str | Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Report:
+        """Read back the report of a scored output folder (``corroborate score -o OUTDIR``).
+
+        Every file is checked first, on its own and against the others
+        (:mod:`corroborate.report.folder`): a hand edit or a copy cut short is an
+        :class:`InputError` naming the file, the line and the field, never a report
+        that renders something else or fails half-way.
+        """
+        return cls.from_dict(read_folder(outdir, max_file_bytes=max_file_bytes))
 
     # ------------------------------------------------------------------ views
     def claim_records(self) -> list[dict[str, Any]]:
@@ -250,29 +241,19 @@ class Report:
                 "summary": self.summary}
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: cannot read it as JSON ({exc})") from exc
-    if not isinstance(value, dict):
-        raise InputError(f"{path}: expected a JSON object, got {type(value).__name__}")
-    return value
+def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A frame of JSON rows in which a missing value stays ``None``.
 
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Every object of a JSONL output file; the first bad line stops the reading, named."""
-    rows = []
-    for _, row in _iter_jsonl(path):
-        if isinstance(row, RecordError):
-            raise row
-        rows.append(dict(row))
-    return rows
-
-
-def _read_csv(path: Path) -> list[dict[str, Any]]:
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"source": str})
-    return _records(frame.to_dict(orient="records"))
+    pandas would turn ``None`` into NaN in a column of text (its string dtype) or
+    of numbers, and NaN reaches the templates as a float ("undated" becomes a crash):
+    a column holding a missing value keeps its values as they are, as objects.
+    """
+    frame = pd.DataFrame(list(rows), columns=list(columns) if columns is not None else None, dtype=object)
+    gaps = [c for c in frame.columns if frame[c].isna().any()]
+    inferred = frame.drop(columns=gaps).infer_objects()
+    for column in gaps:
+        inferred[column] = frame[column].where(frame[column].notna(), None)
+    return inferred[list(frame.columns)]
 
 
 def _records(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -263,7 +263,7 @@ def event_sheets(report: Report) -> list[EventSheet]:
     for e in events:
         cards = tuple(by_event.get(int(e["event_id"]), ()))
         sheets.append(EventSheet(
-            event_id=int(e["event_id"]), label=str(e["label"]), first_seen=e.get("first_seen"),
-            last_seen=e.get("last_seen"), sources=tuple(e.get("sources") or ()), n_articles=int(e["n_articles"]),
+            event_id=int(e["event_id"]), label=str(e["label"]), first_seen=_text(e.get("first_seen")),
+            last_seen=_text(e.get("last_seen")), sources=tuple(e.get("sources") or ()), n_articles=int(e["n_articles"]),
             entities=tuple(e.get("entities") or ()), figures=key_figures(cards), cards=cards))
     return sorted(sheets, key=lambda s: (-len(s.sources), -s.n_articles, -len(s.cards), s.event_id))

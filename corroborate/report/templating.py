@@ -9,6 +9,7 @@ as its own. No report text is assembled by string formatting in Python.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from functools import lru_cache
 from typing import Any
@@ -27,26 +28,49 @@ def md_escape(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
+def _real(x: Any) -> float | None:
+    """``x`` as a finite float; ``None`` when it is missing, not a number or not finite."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):     # numpy's numbers too
+        return None
+    try:
+        f = float(x)
+    except OverflowError:
+        return None
+    return f if math.isfinite(f) else None
+
+
 def number(x: Any) -> str:
     """A figure for a reader: thousands separated, ``∞`` for unbounded or missing."""
     if x is None or (isinstance(x, float) and (math.isinf(x) or math.isnan(x))):
         return "∞"
+    if _real(x) is None:               # not a number at all: shown as it is, never a crash
+        return str(x)
     x = float(x)
     if abs(x) >= 100 or x.is_integer():
         return f"{x:,.0f}"
     return f"{x:,.3g}"
 
 
-def signed(x: float) -> str:
-    return "±0" if abs(x) < 5e-5 else f"{x:+.2f}"
+#: what a filter shows for a value it cannot show (missing, NaN, not a number)
+MISSING = "n/a"
 
 
-def percent(x: float) -> str:
-    return f"{100 * float(x):.0f}%"
+def signed(x: Any) -> str:
+    """An effect or a score: ``+1.16``, ``-0.33``, ``±0``."""
+    f = _real(x)
+    if f is None:
+        return MISSING
+    return "±0" if abs(f) < 5e-5 else f"{f:+.2f}"
+
+
+def percent(x: Any) -> str:
+    f = _real(x)
+    return MISSING if f is None else f"{100 * f:.0f}%"
 
 
 def day(t: Any) -> str:
-    return (t or "")[:10] or "undated"
+    """The date part of an ISO time; ``undated`` for every kind of missing (None, NaN, empty)."""
+    return t[:10] if isinstance(t, str) and t[:10].strip() else "undated"
 
 
 def safe_url(url: Any) -> str | None:
@@ -62,7 +86,7 @@ def safe_url(url: Any) -> str | None:
 
 def listed(names: Any, limit: int = 6) -> str:
     """``a, b, c and 4 more``."""
-    names = [str(n) for n in names]
+    names = [str(n) for n in names or ()]
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
