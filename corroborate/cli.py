@@ -19,7 +19,7 @@ import click
 import pandas as pd
 
 from .config import Config
-from .embed.backends import BACKENDS
+from .embed.backends import BACKENDS, make_embedder
 from .embed.cache import default_cache_dir
 from .errors import CorroborateError, InputError, StorageError, describe_no_room, no_room
 from .io import read_articles
@@ -121,8 +121,6 @@ def _model_files_folder(config: Config, scratch: Path) -> Config:
         if config.cache:
             check_writable_folder(folder, "cache folder")
         return config
-    from .embed.backends import make_embedder
-
     embedder = make_embedder(config.model, backend=config.backend, export_dir=folder)
     if getattr(embedder, "is_exported", lambda: False)():
         return config
@@ -186,7 +184,6 @@ def report(outdir: Path, formats: tuple[str, ...], target: Path | None) -> None:
     against the others: a file edited by hand or cut short is named with its
     line and field, and nothing is written.
     """
-    from .errors import InputError
     from .report import Report, render
 
     loaded = Report.read(outdir)

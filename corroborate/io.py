@@ -456,15 +456,6 @@ def _quote_error(shown: str, text: str, header: list[str], opened: int, row: int
             "written twice (\"\") inside the field?")
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    """A CSV file as a frame of text; a row of the wrong length stops the reading."""
-    header, rows = _csv_rows(path)
-    for _, row in rows:
-        if isinstance(row, RecordError):
-            raise row
-    return pd.DataFrame([r for _, r in rows], columns=header, dtype=str)
-
-
 def _read_parquet(path: Path) -> pd.DataFrame:
     try:
         # nullable dtypes: an integer column with a missing value stays integer (numpy would make it
@@ -782,77 +773,6 @@ def read_articles(src: str | Path | pd.DataFrame, *, errors: ErrorMode = "raise"
 
 CLAIM_TABLE_REQUIRED = ("item", "value", "source")
 CLAIM_TABLE_OPTIONAL = ("unit", "published_at", "low", "high")
-
-
-def read_claim_table(path: str | Path) -> pd.DataFrame:
-    """Read long-format structured claims for ``corroborate truth``.
-
-    Columns ``item, value, source`` (required) and ``unit, published_at, low,
-    high`` (optional), from CSV, JSONL or Parquet. A missing column, an empty
-    ``item`` or ``source``, a missing ``value`` or an unparseable date raises
-    :class:`RecordError` naming the file, row (or line) and field. Values are
-    kept as written: the engine parses them and reports what is not a number.
-    The frame has a ``row`` column: the record's 1-based position in the file.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        frame = _read_csv(path)
-        items: Iterable[RawItem] = _iter_frame(frame, str(path))
-        columns = set(frame.columns)
-    elif suffix in (".parquet", ".pq"):
-        frame = _read_parquet(path)
-        items, columns = _iter_frame(frame, str(path)), set(frame.columns)
-    elif suffix in (".jsonl", ".ndjson"):
-        items, columns = list(_iter_jsonl(path)), None
-    else:
-        raise InputError(f"{path}: unknown format {suffix!r}; use .csv, .jsonl or .parquet")
-    if columns is not None:
-        missing = [c for c in CLAIM_TABLE_REQUIRED if c not in columns]
-        if missing:
-            raise InputError(f"{path}: missing required column(s) {', '.join(missing)}; "
-                             f"the columns are {', '.join(map(str, sorted(columns)))}")
-    rows = []
-    for n, (location, record) in enumerate(items, start=1):
-        if isinstance(record, RecordError):
-            raise record
-        out: dict[str, Any] = {"row": n}
-        for name in ("item", "source"):
-            value = _optional_str(record.get(name), location, name)
-            if value is None:
-                raise RecordError(location, name, "missing or empty (required)")
-            out[name] = value
-        value = record.get("value")
-        if value is None or (isinstance(value, str) and not value.strip()):
-            raise RecordError(location, "value", "missing (required; write N/A for a placeholder)")
-        if isinstance(value, (dict, list)):
-            raise RecordError(location, "value", f"expected a number or text, got {_type_name(value)}")
-        out["value"] = value                     # NaN stays: the engine lists it as a placeholder
-        out["unit"] = _optional_str(record.get("unit"), location, "unit")
-        out["published_at"] = _parse_time(record.get("published_at"), location)
-        for bound in ("low", "high"):
-            raw = record.get(bound)
-            if _blank(raw):
-                out[bound] = None
-                continue
-            if isinstance(raw, bool):
-                raise RecordError(location, bound, f"not a number: {raw!r}")
-            try:
-                out[bound] = float(raw)
-            except (TypeError, ValueError):
-                raise RecordError(location, bound, f"not a number: {str(raw)[:40]!r}") from None
-            if not math.isfinite(out[bound]) or abs(out[bound]) > MAX_MAGNITUDE:
-                limit = f"{MAX_MAGNITUDE:.0e}".replace("e+", "e")
-                raise RecordError(location, bound, f"not a finite number up to {limit}: {str(raw)[:40]!r} "
-                                                   "(leave it empty for no bound)")
-        if out["low"] is not None and out["high"] is not None and out["low"] > out["high"]:
-            raise RecordError(location, "low", f"low {out['low']:g} is above high {out['high']:g}")
-        rows.append(out)
-    if not rows:
-        raise InputError(f"{path}: no claims")
-    return pd.DataFrame(rows, columns=["row", *CLAIM_TABLE_REQUIRED, *CLAIM_TABLE_OPTIONAL])
 
 
 # --------------------------------------------------------------------------- writers

@@ -55,6 +55,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from .errors import ConfigError, InputError, RecordError
+from .io import (CLAIM_TABLE_OPTIONAL, CLAIM_TABLE_REQUIRED, _blank, _csv_rows, _iter_frame, _iter_jsonl,
+                 _optional_str, _parse_time, _read_parquet, _type_name)
 from .schema import MAX_MAGNITUDE
 from .score import MAX_WEIGHT, MIN_WEIGHT, UnitConsensus, logistic, numeric_consensus
 
@@ -107,19 +109,17 @@ def parse_value(raw: Any) -> tuple[float | None, str | None]:
 def read_claims(path: str | Path, *, errors: Literal["raise", "skip"] = "raise") -> pd.DataFrame:
     """Read long-format structured claims for ``corroborate truth``, record by record.
 
-    The checks of :func:`corroborate.io.read_claim_table` (a missing column stops
-    the file; an empty ``item`` or ``source``, a missing ``value``, a bound that
-    is not a finite number, ``low > high``, a bad date is a bad record), and a
-    number outside its own ``low``/``high``. ``errors="raise"`` stops at the first
-    bad record with a :class:`RecordError` naming file, row (or line) and field;
+    A missing column stops the file; an empty ``item`` or ``source``, a missing
+    ``value``, a bound that is not a finite number, ``low > high``, a bad date
+    and a number outside its own ``low``/``high`` are bad records.
+    ``errors="raise"`` stops at the first bad record with a :class:`RecordError`
+    naming file, row (or line) and field;
     ``"skip"`` leaves it out and lists it in ``frame.attrs["rejected"]``
     (``location``, ``field``, ``row``, ``reason``), which :class:`TruthDiscovery`
     carries into ``rejected_``. ``frame.attrs["accounting"]`` holds ``read``,
     ``used`` and ``rejected`` (read = used + rejected). Columns: ``row`` (the
     record's 1-based position), ``location`` and the claim fields.
     """
-    from .io import CLAIM_TABLE_OPTIONAL, CLAIM_TABLE_REQUIRED
-
     if errors not in ("raise", "skip"):
         raise ConfigError(f"read_claims: errors must be 'raise' or 'skip'; got {errors!r}")
     path = Path(path)
@@ -155,8 +155,6 @@ def _shown(raw: Any) -> str | None:
 
 def _claim_records(path: Path) -> list[tuple[str, Any]]:
     """(location, raw record or RecordError) of every record of a claims file."""
-    from .io import CLAIM_TABLE_REQUIRED, _csv_rows, _iter_frame, _iter_jsonl, _read_parquet
-
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     suffix = path.suffix.lower()
@@ -179,8 +177,6 @@ def _claim_records(path: Path) -> list[tuple[str, Any]]:
 
 def _claim_record(record: Mapping[str, Any], location: str) -> dict[str, Any]:
     """One claim's fields, validated, or a :class:`RecordError` naming the field."""
-    from .io import _blank, _optional_str, _parse_time, _type_name
-
     out: dict[str, Any] = {}
     for name in ("item", "source"):
         text = _optional_str(record.get(name), location, name)

@@ -18,9 +18,8 @@ from hypothesis import strategies as st
 
 from corroborate import read_articles, split_sentences
 from corroborate.errors import InputError
-from corroborate.io import read_claim_table
 from corroborate.quantities import parse_quantities
-from corroborate.truth import parse_value
+from corroborate.truth import parse_value, read_claims
 
 SHORT = settings(max_examples=40, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
 LONG = settings(max_examples=10_000, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
@@ -71,7 +70,7 @@ def _truth_reader_never_surprises(rows: list[bytes]) -> None:
         path = Path(tmp) / "claims.csv"
         path.write_bytes(b"item,value,source,low,high\n" + b"\n".join(rows) + b"\n")
         try:
-            table = read_claim_table(path)
+            table = read_claims(path)
         except InputError:
             return
         for v in table["value"]:

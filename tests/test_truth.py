@@ -9,7 +9,6 @@ import pytest
 
 from corroborate import ConfigError, InputError, RecordError
 from corroborate.cli import EXIT_INPUT, EXIT_OK, main
-from corroborate.io import read_claim_table
 from corroborate.truth import TruthDiscovery, parse_value, read_claims
 
 
@@ -111,10 +110,10 @@ def test_claim_table_errors_name_the_row(tmp_path: Path) -> None:
     path = tmp_path / "c.csv"
     path.write_text("item,value,source\nx,1,a\n,2,b\n")
     with pytest.raises(RecordError, match=r"c\.csv:row 2, field 'item'"):
-        read_claim_table(path)
+        read_claims(path)
     path.write_text("item,value\nx,1\n")
     with pytest.raises(Exception, match="missing required column"):
-        read_claim_table(path)
+        read_claims(path)
 
 
 def test_truth_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
