@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.datasets import DEFAULT_DATA, msrp  # noqa: E402
 from benchmarks.results import commit, machine, update_section  # noqa: E402
-from corroborate.syndication import copy_groups, jaccard, shingles  # noqa: E402
+from corroborate.ingest.syndication import copy_groups, jaccard, shingles  # noqa: E402
 
 EDITS = (0.05, 0.10, 0.20, 0.30, 0.40)
 COPY_MAX_EDIT = 0.20

@@ -111,7 +111,7 @@ def main() -> None:
     ours = bcubed(est.articles_["event_id"].to_numpy(), article_gold)
     # ablation: group articles by lead similarity alone (average linkage, the old lead cut)
     from corroborate import ClaimClusterer as LeadClusterer
-    from corroborate.events import lead_text
+    from corroborate.grouping.events import lead_text
 
     leads = [lead_text(t, x) for t, x in zip(est.articles_["title"], est.articles_["text"], strict=True)]
     ablation = LeadClusterer(distance_threshold=0.25).fit(embedder.encode(leads)).labels_

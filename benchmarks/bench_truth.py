@@ -45,7 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.datasets import DEFAULT_DATA, dafna  # noqa: E402
 from benchmarks.results import commit, machine, update_section  # noqa: E402
-from corroborate.truth import TruthDiscovery, parse_value  # noqa: E402
+from corroborate.ingest.claim_table import parse_value  # noqa: E402
+from corroborate.scoring.truth import TruthDiscovery  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TOLERANCE = {"Temperature": 1.0, "RealFeel": 1.0, "Humidity": 2.0, "Pressure": 0.02, "Visibility": 0.5}

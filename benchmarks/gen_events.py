@@ -224,7 +224,7 @@ def _fill(template: str, **kw: object) -> str:
 def generate_world(n_events: int = 30, seed: int = 0) -> tuple[pd.DataFrame, list[dict], list[dict]]:
     """(articles, gold rows, claim truth rows) of a seeded synthetic world.
 
-    ``gold`` rows follow the gold-folder format of :mod:`corroborate.gold`
+    ``gold`` rows follow the gold-folder format of :mod:`corroborate.training.gold`
     (``incident_id, article_ids, num_killed, num_injured``); ``claims`` rows are
     ``article_id, text, true`` for every sentence an article states.
     """

@@ -1,6 +1,6 @@
 """Quality of the confidence: the learned, calibrated model against the baselines, held out.
 
-For every gold folder, the clusters the gold can judge (corroborate.gold) are
+For every gold folder, the clusters the gold can judge (corroborate.training.gold) are
 scored five ways, on the same items:
 
 * **learned (held out)**: the packaged model's features and calibrator, refitted
@@ -16,7 +16,7 @@ scored five ways, on the same items:
   answer and the number of sources as its confidence (mapped the same way); on
   clusters without a figure, the cluster's own claim.
 
-Metrics: ROC-AUC and Brier (scikit-learn), ECE over 10 bins (corroborate.metrics).
+Metrics: ROC-AUC and Brier (scikit-learn), ECE over 10 bins (corroborate.training.metrics).
 Reliability diagrams are written as SVG under ``benchmarks/``.
 
     python -m benchmarks run --suite quality [--realnews DIR] [--world-seeds 5,6,7] [--write]
@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.gen_events import write_world  # noqa: E402
 from benchmarks.results import commit, machine, update_section  # noqa: E402
 from corroborate import Config, Corroborator  # noqa: E402
-from corroborate.features import FEATURES  # noqa: E402
-from corroborate.gold import load_gold  # noqa: E402
-from corroborate.metrics import reliability_table, summary  # noqa: E402
-from corroborate.tune import Rows, group_splits, held_out_probabilities, rows_of  # noqa: E402
+from corroborate.scoring.features import FEATURES  # noqa: E402
+from corroborate.training.gold import load_gold  # noqa: E402
+from corroborate.training.metrics import reliability_table, summary  # noqa: E402
+from corroborate.training.tune import Rows, group_splits, held_out_probabilities, rows_of  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REALNEWS = Path("/tmp/realnews/dev/full")

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from corroborate.gold import casualty_type
+from corroborate.training.gold import casualty_type
 
 TYPES = ("killed", "injured")
 DEFAULT_DIR = Path("/tmp/realnews/dev/full")

@@ -36,8 +36,8 @@ from benchmarks.results import commit, machine, set_model_settings, update_secti
 from corroborate import ClaimClusterer, Config, extract_claims, read_articles  # noqa: E402
 from corroborate.config import models_dir  # noqa: E402
 from corroborate.embed import CachedEmbedder, EmbeddingCache, make_embedder  # noqa: E402
-from corroborate.figures import figure_claims  # noqa: E402
-from corroborate.parsing import analyse_claims  # noqa: E402
+from corroborate.grouping.figures import figure_claims  # noqa: E402
+from corroborate.text.parsing import analyse_claims  # noqa: E402
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "realnews_claim_pairs.csv"
 THRESHOLDS = np.round(np.arange(0.10, 0.46, 0.02), 2)

@@ -1,4 +1,4 @@
-"""Fit the event model (corroborate/events.py) on real multi-outlet news, judged on held-out folds.
+"""Fit the event model (corroborate/grouping/events.py) on real multi-outlet news, judged on held-out folds.
 
 On the real-news development corpus (../shared/realnews/, incidents 2013-2015
 only): candidate article pairs get the features of
@@ -38,17 +38,15 @@ from benchmarks.results import commit, machine, set_model_settings, update_secti
 from corroborate import Config, extract_claims, read_articles  # noqa: E402
 from corroborate.config import models_dir  # noqa: E402
 from corroborate.embed import CachedEmbedder, EmbeddingCache, make_embedder  # noqa: E402
-from corroborate.events import (  # noqa: E402
-    FEATURES,
+from corroborate.grouping.events import (  # noqa: E402
     EventModel,
-    PairFeatures,
     fit_event_model,
     kept_text,
     lead_text,
     link_events,
-    pair_features,
 )
-from corroborate.furniture import outlet_repeats  # noqa: E402
+from corroborate.grouping.furniture import outlet_repeats  # noqa: E402
+from corroborate.grouping.pairs import FEATURES, PairFeatures, pair_features  # noqa: E402
 
 CUTS = np.round(np.arange(0.20, 0.91, 0.05), 2)
 MIN_PRECISION = 0.97
@@ -174,7 +172,7 @@ def main() -> None:
         f"Data: the real-news dev corpus (../shared/realnews, incidents 2013-2015): {len(ids)} articles,",
         f"{len(set(gold.values()))} incidents, {n_gold_pairs} same-incident article pairs; "
         f"{len(pairs.left)} candidate pairs ({int(folds.same.sum())} of the gold pairs are candidates).",
-        f"Model: logistic regression on the {len(FEATURES)} features of `corroborate/events.py`, "
+        f"Model: logistic regression on the {len(FEATURES)} features of `corroborate/grouping/events.py`, "
         "average linkage on 1 - p,",
         f"the cut chosen on the training folds (best pair F1 at precision >= {MIN_PRECISION}). "
         "A held-out fold is charged",

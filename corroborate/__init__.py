@@ -9,11 +9,14 @@ The public API is what ``__all__`` lists (pinned by tests/test_public_api.py)::
 
 from __future__ import annotations
 
-from .claims import extract_claims, split_sentences
-from .cluster import ClaimClusterer
-from .confidence import ConfidenceModel
 from .config import Config
-from .embed import CachedEmbedder, Embedder, EmbeddingCache, OnnxEmbedder, SentenceTransformerEmbedder
+from .embed import (
+    CachedEmbedder,
+    Embedder,
+    EmbeddingCache,
+    OnnxEmbedder,
+    SentenceTransformerEmbedder,
+)
 from .errors import (
     ConfigError,
     CorroborateError,
@@ -22,12 +25,17 @@ from .errors import (
     NotFittedError,
     RecordError,
 )
-from .io import read_articles
+from .grouping.cluster import ClaimClusterer
+from .ingest import read_articles
 from .pipeline import Corroborator
-from .quantities import Quantity, extract_quantities, parse_quantities
 from .report import Report, render_html, render_markdown, render_table, write_outputs
-from .score import ClusterInput, ClusterScore, ScoringContext, effective_source_count, score_cluster
-from .truth import TruthDiscovery
+from .scoring.cluster_score import ClusterInput, ClusterScore, ScoringContext
+from .scoring.confidence import ConfidenceModel
+from .scoring.independence import effective_source_count
+from .scoring.score import score_cluster
+from .scoring.truth import TruthDiscovery
+from .text.claims import extract_claims, split_sentences
+from .text.quantities import Quantity, extract_quantities, parse_quantities
 
 __all__ = [
     "CachedEmbedder",

@@ -21,10 +21,25 @@ import pandas as pd
 from .config import Config
 from .embed.backends import BACKENDS, make_embedder
 from .embed.cache import default_cache_dir
+from .embed.sbert import quiet_model_loading
 from .errors import CorroborateError, InputError, StorageError, describe_no_room, no_room
-from .io import read_articles
-from .report import FORMAT_FILES, OUTPUT_FILES, render_table, write_outputs
-from .transaction import OutputFolder, check_writable_folder
+from .ingest import read_claims
+from .ingest import read_articles
+from .pipeline import Corroborator
+from .report import (
+    FORMAT_FILES,
+    OUTPUT_FILES,
+    TRUTH_OUTPUT_FILES,
+    Report,
+    render,
+    render_table,
+    write_outputs,
+    write_truth_outputs,
+)
+from .report.transaction import OutputFolder, check_writable_folder
+from .scoring.truth import TruthDiscovery
+from .training.tune import model_document, write_model
+from .training.tune import tune as run_tune
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2
 logger = logging.getLogger("corroborate")
@@ -100,8 +115,6 @@ def score(input_path: Path, outdir: Path, model: str | None, threshold: float | 
     """
     _configure_logging(verbose, quiet)
     if quiet:
-        from .embed.sbert import quiet_model_loading
-
         quiet_model_loading()
     config = _load_config(model_file, config_path)
     config = config.replace(model=model, distance_threshold=threshold, threads=threads, backend=backend,
@@ -135,7 +148,6 @@ def _model_files_folder(config: Config, scratch: Path) -> Config:
 
 def _score(input_path: Path, outdir: Path, config: Config, on_bad_record: str, top: int, quiet: bool,
            scratch: Path) -> None:
-    from .pipeline import Corroborator  # heavy imports only once the command runs
 
     started = time.perf_counter()
     # everything that can fail without the corpus fails now, before minutes of work
@@ -184,7 +196,6 @@ def report(outdir: Path, formats: tuple[str, ...], target: Path | None) -> None:
     against the others: a file edited by hand or cut short is named with its
     line and field, and nothing is written.
     """
-    from .report import Report, render
 
     loaded = Report.read(outdir)
     destination = target or outdir
@@ -235,13 +246,11 @@ def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_toler
     value, source and optionally unit, published_at, low, high: one value
     per row. Numbers are compared as intervals; other values by vote.
     """
-    from .report import TRUTH_OUTPUT_FILES, write_truth_outputs
-    from .truth import TruthDiscovery, read_claims
 
     _configure_logging(verbose, quiet)
     cfg = _load_config(None, config_path)
     table = read_claims(input_path, errors="raise" if on_bad_record == "fail" else "skip")
-    logger.info("read %d claims from %s", table.attrs["accounting"]["read"], input_path)
+    logger.info("read %d claims from %s", table.accounting["read"], input_path)
     engine = TruthDiscovery(
         prior_mean=cfg.reliability_prior_mean, prior_strength=cfg.reliability_prior_strength,
         rel_tolerance=cfg.agreement_rel_tolerance if rel_tolerance is None else rel_tolerance,
@@ -294,8 +303,6 @@ def tune(folders: tuple[Path, ...], out: Path, thresholds: str | None, model_fil
     Every choice is made on held-out folds grouped by incident; the model card
     beside the file reports them. Use the result with `corroborate score --model-file`.
     """
-    from .tune import model_document, write_model
-    from .tune import tune as run_tune
 
     _configure_logging(0, quiet)
     base = _load_config(model_file, config_path)

@@ -24,48 +24,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .confidence import ConfidenceModel
 from .embed.backends import BACKENDS
 from .errors import ConfigError
 from .schema import EVENT_FEATURES
+from .scoring.confidence import ConfidenceModel
 
 DEFAULT_MODEL_FILE = "default.json"
 MODEL_FORMAT = "corroborate-model/1"
-
-# Where each field lives in a TOML file: field -> (section, key). Fields not
-# listed here are not settable from TOML.
-_TOML_KEYS: dict[str, tuple[str, str]] = {
-    "model": ("embedding", "model"),
-    "batch_size": ("embedding", "batch_size"),
-    "device": ("embedding", "device"),
-    "threads": ("embedding", "threads"),
-    "backend": ("embedding", "backend"),
-    "cache": ("embedding", "cache"),
-    "cache_dir": ("embedding", "cache_dir"),
-    "min_words": ("claims", "min_words"),
-    "max_article_chars": ("claims", "max_article_chars"),
-    "max_sentences_per_article": ("claims", "max_sentences_per_article"),
-    "max_sentence_chars": ("claims", "max_sentence_chars"),
-    "long_articles": ("claims", "long_articles"),
-    "distance_threshold": ("cluster", "distance_threshold"),
-    "approx_rel_width": ("quantities", "approx_rel_width"),
-    "agreement_rel_tolerance": ("quantities", "agreement_rel_tolerance"),
-    "reliability_prior_mean": ("reliability", "prior_mean"),
-    "reliability_prior_strength": ("reliability", "prior_strength"),
-    "truth_intercept": ("truth", "intercept"),
-    "copy_threshold": ("independence", "copy_threshold"),
-    "denial_link_threshold": ("independence", "denial_link_threshold"),
-    "event_distance_threshold": ("events", "distance_threshold"),
-    "event_intercept": ("events", "intercept"),
-    "event_weights": ("events", "weights"),
-    "event_candidate_similarity": ("events", "candidate_similarity"),
-    "event_bare_lead_similarity": ("events", "bare_lead_similarity"),
-    "generic_min_events": ("events", "generic_min_events"),
-    "generic_distance_threshold": ("events", "generic_distance_threshold"),
-    "group_figures": ("cluster", "group_figures"),
-}
-_FIELD_OF = {place: name for name, place in _TOML_KEYS.items()}
-
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -122,23 +87,10 @@ class Rule:
         return None if ok else self.describe()
 
 
-#: the rule of every setting (event_weights and confidence_model are checked as a whole)
-RULES: dict[str, Rule] = {
-    "model": Rule("text"), "batch_size": Rule("int", 1, 65536), "device": Rule("text"), "threads": Rule("int", 0, 1024),
-    "backend": Rule("choice", choices=BACKENDS),
-    "cache": Rule("bool"),
-    "cache_dir": Rule("optional_text"), "min_words": Rule("int", 1, 1000),
-    "max_article_chars": Rule("int", 1000, 10_000_000), "max_sentences_per_article": Rule("int", 1, 100_000),
-    "max_sentence_chars": Rule("int", 50, 100_000), "long_articles": Rule("choice", choices=("truncate", "reject")),
-    "distance_threshold": Rule("float", 0, 2, "()"), "group_figures": Rule("bool"),
-    "approx_rel_width": Rule("float", 0, 1, "[)"), "agreement_rel_tolerance": Rule("float", 0, 1, "[)"),
-    "reliability_prior_mean": Rule("float", 0, 1, "()"), "reliability_prior_strength": Rule("float", 0, None),
-    "truth_intercept": Rule("float"), "copy_threshold": Rule("float", 0, 1, "(]"),
-    "denial_link_threshold": Rule("float", 0, 2, "()"), "event_distance_threshold": Rule("float", 0, 1, "()"),
-    "event_intercept": Rule("float"), "event_candidate_similarity": Rule("float", 0, 1, "[)"),
-    "event_bare_lead_similarity": Rule("float", 0, 1, "(]"), "generic_min_events": Rule("int", 2, None),
-    "generic_distance_threshold": Rule("float", 0, 2, "()"), "scoring_version": Rule("text"),
-}
+def setting(section: str | None = None, key: str | None = None, rule: Rule | None = None) -> Any:
+    """A :class:`Config` field: where it lives in a TOML or model file (``[section] key``; none: not
+    settable there) and what it may be. The one table of every setting."""
+    return dataclasses.field(metadata={"toml": (section, key) if section else None, "rule": rule})
 
 
 def check_settings(flat: Mapping[str, Any], origin: str) -> None:
@@ -229,44 +181,48 @@ class Config:
     """
 
     # embedding
-    model: str
-    batch_size: int
-    device: str
-    threads: int                    # CPU threads for the model; 0: all cores
-    backend: str                    # torch | onnx | onnx-int8 | openvino (corroborate.embed.backends)
-    cache: bool
-    cache_dir: str | None
+    model: str = setting("embedding", "model", Rule("text"))
+    batch_size: int = setting("embedding", "batch_size", Rule("int", 1, 65536))
+    device: str = setting("embedding", "device", Rule("text"))
+    threads: int = setting("embedding", "threads", Rule("int", 0, 1024))   # CPU threads; 0: all cores
+    # torch | onnx | onnx-int8 | openvino (corroborate.embed.backends)
+    backend: str = setting("embedding", "backend", Rule("choice", choices=BACKENDS))
+    cache: bool = setting("embedding", "cache", Rule("bool"))
+    cache_dir: str | None = setting("embedding", "cache_dir", Rule("optional_text"))
     # claims, and the limits that keep one giant article from stalling a run
-    min_words: int
-    max_article_chars: int
-    max_sentences_per_article: int
-    max_sentence_chars: int
-    long_articles: str              # truncate | reject
+    min_words: int = setting("claims", "min_words", Rule("int", 1, 1000))
+    max_article_chars: int = setting("claims", "max_article_chars", Rule("int", 1000, 10_000_000))
+    max_sentences_per_article: int = setting("claims", "max_sentences_per_article", Rule("int", 1, 100_000))
+    max_sentence_chars: int = setting("claims", "max_sentence_chars", Rule("int", 50, 100_000))
+    long_articles: str = setting("claims", "long_articles", Rule("choice", choices=("truncate", "reject")))
     # clustering (within an event)
-    distance_threshold: float
-    group_figures: bool
+    distance_threshold: float = setting("cluster", "distance_threshold", Rule("float", 0, 2, "()"))
+    group_figures: bool = setting("cluster", "group_figures", Rule("bool"))
     # quantities
-    approx_rel_width: float
-    agreement_rel_tolerance: float
-    # source reliability (corroborate.truth)
-    reliability_prior_mean: float
-    reliability_prior_strength: float
-    truth_intercept: float
-    # independence (corroborate.syndication, corroborate.attribution)
-    copy_threshold: float
-    denial_link_threshold: float
-    # events (corroborate.events): the pair model and its cut
-    event_distance_threshold: float
-    event_intercept: float
-    event_weights: Mapping[str, float]
-    event_candidate_similarity: float
-    event_bare_lead_similarity: float
-    generic_min_events: int
-    generic_distance_threshold: float
-    # the learned confidence (corroborate.confidence) and where it came from
-    confidence_model: ConfidenceModel
-    scoring_version: str
+    approx_rel_width: float = setting("quantities", "approx_rel_width", Rule("float", 0, 1, "[)"))
+    agreement_rel_tolerance: float = setting("quantities", "agreement_rel_tolerance", Rule("float", 0, 1, "[)"))
+    # source reliability (corroborate.scoring.truth)
+    reliability_prior_mean: float = setting("reliability", "prior_mean", Rule("float", 0, 1, "()"))
+    reliability_prior_strength: float = setting("reliability", "prior_strength", Rule("float", 0, None))
+    truth_intercept: float = setting("truth", "intercept", Rule("float"))
+    # independence (corroborate.ingest.syndication, corroborate.text.attribution)
+    copy_threshold: float = setting("independence", "copy_threshold", Rule("float", 0, 1, "(]"))
+    denial_link_threshold: float = setting("independence", "denial_link_threshold", Rule("float", 0, 2, "()"))
+    # events (corroborate.grouping.events): the pair model and its cut
+    event_distance_threshold: float = setting("events", "distance_threshold", Rule("float", 0, 1, "()"))
+    event_intercept: float = setting("events", "intercept", Rule("float"))
+    event_weights: Mapping[str, float] = setting("events", "weights")
+    event_candidate_similarity: float = setting("events", "candidate_similarity", Rule("float", 0, 1, "[)"))
+    event_bare_lead_similarity: float = setting("events", "bare_lead_similarity", Rule("float", 0, 1, "(]"))
+    generic_min_events: int = setting("events", "generic_min_events", Rule("int", 2, None))
+    generic_distance_threshold: float = setting("events", "generic_distance_threshold", Rule("float", 0, 2, "()"))
+    # the learned confidence (corroborate.scoring.confidence) and where it came from
+    confidence_model: ConfidenceModel = setting()
+    scoring_version: str = setting(rule=Rule("text"))
     trained_on: str = ""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Config:
+        return self                 # frozen and immutable: scikit-learn's clone may share it
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -335,3 +291,11 @@ class Config:
         out["event_weights"] = dict(self.event_weights)
         out["confidence_model"] = self.confidence_model.to_dict()
         return out
+
+
+#: where each field lives in a TOML file: field -> (section, key), and the rule of each setting
+#: (event_weights and confidence_model are checked as a whole), both read from the fields
+_TOML_KEYS: dict[str, tuple[str, str]] = {f.name: f.metadata["toml"] for f in dataclasses.fields(Config)
+                                          if f.metadata.get("toml")}
+_FIELD_OF = {place: name for name, place in _TOML_KEYS.items()}
+RULES: dict[str, Rule] = {f.name: f.metadata["rule"] for f in dataclasses.fields(Config) if f.metadata.get("rule")}

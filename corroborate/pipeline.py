@@ -1,13 +1,17 @@
-"""The Corroborator: wires read -> claims -> quantities -> embed -> cluster -> score.
+"""The Corroborator: wires read -> text -> events -> embed -> grouping -> independence -> score.
 
-A thin orchestrator over the pure stages; every stage is swappable through a
-constructor argument (any object with the right methods), sklearn style:
-``__init__`` only stores its arguments, ``fit`` validates and computes, and
-learned attributes end in ``_``.
+A thin orchestrator over the stages (``ingest/``, ``text/``, ``embed/``, ``grouping/``,
+``scoring/``); what each hands on is declared in :mod:`corroborate.stage_results`. Every stage
+that a user may want to replace is a constructor argument checked against its Protocol
+(``embedder``, ``clusterer``, ``event_grouper``, ``independence``), sklearn style:
+``__init__`` only stores its arguments, ``fit`` validates and computes, learned attributes end
+in ``_``. Every setting of the :class:`Config` is a parameter too (``config__<field>``), so
+``GridSearchCV`` can tune any of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -18,36 +22,48 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
-from .claims import SentenceLimits, extract_claims
 from .background import Background
-from .cluster import ClaimClusterer, cluster_within_events
 from .config import Config
-from .denials import link_denials
 from .embed import CachedEmbedder, Embedder, EmbeddingCache
 from .embed.backends import make_embedder
 from .embed.base import check_embedder
 from .errors import ConfigError, NotFittedError
-from .events import EventModel, event_table, group_events, kept_text, lead_text
-from .facts import split_conflicting_facts
-from .figures import figure_claims, group_figures
-from .furniture import drop as drop_furniture
-from .furniture import outlet_repeats, recurring_across_events
-from .generic import generic_span
-from .io import read_articles
-from .limits import limit_articles
-from .origins import normalise_claim_origins
-from .parsing import analyse_claims
-from .reliability import learn_reliability
-from .report.model import Report
-from .score import score_clusters
-from .sources import evidence_columns, source_table
-from .syndication import syndication
-from .ties import unit_rows
+from .grouping.cluster import ClaimClusterer
+from .grouping.event_grouper import (
+    EventGrouper,
+    PairModelEvents,
+    check_event_grouper,
+)
+from .grouping.events import EventModel, event_table
+from .grouping.furniture import drop as drop_furniture
+from .grouping.furniture import outlet_repeats, recurring_across_events
+from .ingest import Corpus
+from .report.model import FittedRun, Report
+from .scoring.independence_stage import (
+    IndependenceStage,
+    SharedEvidence,
+    check_independence,
+    checked_independence,
+)
+from .stage_results import Grouping, Independence, Texts
+from .stages import (
+    claim_vectors,
+    claims_stage,
+    copies_stage,
+    event_stage,
+    grouping_stage,
+    pair_f1,
+    parse_stage,
+    read_stage,
+    scoring_stage,
+)
 
 logger = logging.getLogger(__name__)
 
 #: embed the claims while spaCy parses them (exported backends only; benchmarks/RESULTS.md)
 OVERLAP_EMBEDDING = True
+
+_CONFIG = "config__"
 
 
 @dataclass
@@ -56,18 +72,13 @@ class Prepared:
     claims, events, furniture, parse, embeddings. ``corroborate tune`` prepares a corpus
     once and clusters and scores it for every setting it tries."""
 
-    frame: pd.DataFrame
-    rejected: list[dict[str, Any]]
-    claims: pd.DataFrame
-    dropped: pd.DataFrame
-    attribution: pd.DataFrame
-    quantities: pd.DataFrame
+    corpus: Corpus
+    texts: Texts
     embeddings: np.ndarray
     embedder: Embedder
     article_events: np.ndarray
     timings: dict[str, float]
     embedding_stats: dict[str, Any]
-    accounting: dict[str, Any]              # records read/used/rejected, articles truncated
 
 
 class _Laps:
@@ -86,7 +97,9 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
 
     A scikit-learn estimator: ``__init__`` only stores its parameters,
     ``get_params`` / ``set_params`` / ``clone`` work, ``fit`` computes, learned
-    attributes end in ``_``. Each setting has one place: the ``config``.
+    attributes end in ``_``. Each setting has one place: the ``config``; each of its fields
+    is also the parameter ``config__<field>`` (``set_params(config__distance_threshold=0.3)``
+    derives a new config), so ``GridSearchCV`` tunes any setting.
 
     Parameters
     ----------
@@ -99,8 +112,15 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         (unless ``config.cache`` is false).
     clusterer : estimator, optional
         Anything with ``fit(X)`` that sets ``labels_``, cloned for every event;
-        defaults to :class:`ClaimClusterer` at ``config.distance_threshold``. Pass one
-        to tune it with ``GridSearchCV`` (``clusterer__distance_threshold``).
+        defaults to :class:`ClaimClusterer` at ``config.distance_threshold``.
+    event_grouper : EventGrouper, optional
+        Anything with ``group(articles, leads, kept_text)`` returning an event id per
+        article (:class:`corroborate.grouping.event_grouper.EventGrouper`); defaults to
+        the pair model of ``config``'s ``[events]`` settings.
+    independence : IndependenceStage, optional
+        Anything with ``weigh(claims, articles, denied, embeddings, embedder)``
+        (:class:`corroborate.scoring.independence_stage.IndependenceStage`); defaults to
+        :class:`~corroborate.scoring.independence_stage.SharedEvidence`.
     show_progress : bool
         Progress bars on the long stages (the CLI turns them on).
 
@@ -121,11 +141,41 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
     """
 
     def __init__(self, *, config: Config | None = None, embedder: Embedder | None = None,
-                 clusterer: Any = None, show_progress: bool = False) -> None:
+                 clusterer: Any = None, event_grouper: EventGrouper | None = None,
+                 independence: IndependenceStage | None = None, show_progress: bool = False) -> None:
         self.config = config
         self.embedder = embedder
         self.clusterer = clusterer
+        self.event_grouper = event_grouper
+        self.independence = independence
         self.show_progress = show_progress
+
+    # ------------------------------------------------------------------ parameters
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters; with ``deep``, also ``config__<field>`` for every setting
+        (of ``config``, or of the packaged defaults when it is ``None``)."""
+        params: dict[str, Any] = super().get_params(deep=deep)
+        if deep:
+            cfg = self._resolve_config()
+            params.update({_CONFIG + f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)})
+        return params
+
+    def set_params(self, **params: Any) -> Corroborator:
+        """Set parameters; ``config__<field>=value`` replaces that setting of the config."""
+        settings = {k[len(_CONFIG):]: v for k, v in params.items() if k.startswith(_CONFIG)}
+        if settings:
+            self.config = self._resolve_config().replace(**settings)
+        rest = {k: v for k, v in params.items() if not k.startswith(_CONFIG)}
+        if rest:
+            super().set_params(**rest)
+        return self
+
+    def score(self, X: Any, y: Any) -> float:
+        """Pair F1 of the events found in ``X`` against the gold event of each article ``y``
+        (the estimator is fitted on ``X`` again: it learns nothing to carry across corpora
+        but its settings). The default scorer of ``GridSearchCV`` over the event settings."""
+        found = clone(self).fit(X).articles_["event_id"].to_numpy()
+        return pair_f1(np.asarray(y), found)
 
     # ------------------------------------------------------------------ wiring
     def _resolve_config(self) -> Config:
@@ -156,123 +206,93 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         except TypeError:
             return self.clusterer
 
+    def _resolve_event_grouper(self, cfg: Config) -> EventGrouper:
+        if self.event_grouper is not None:
+            return check_event_grouper(self.event_grouper)
+        return PairModelEvents(EventModel(cfg.event_weights, cfg.event_intercept, cfg.event_distance_threshold,
+                                          cfg.event_candidate_similarity, cfg.event_bare_lead_similarity),
+                               show_progress=self.show_progress)
+
+    def _resolve_independence(self, cfg: Config) -> IndependenceStage:
+        if self.independence is not None:
+            return check_independence(self.independence)
+        return SharedEvidence(denial_link_threshold=cfg.denial_link_threshold)
+
     # ------------------------------------------------------------------ fit
-    def fit(self, articles: pd.DataFrame | str | Path, y: Any = None) -> Corroborator:
-        """Run the whole pipeline on ``articles`` (a frame or a path) and return ``self``."""
+    def fit(self, articles: pd.DataFrame | str | Path | Corpus, y: Any = None) -> Corroborator:
+        """Run the whole pipeline on ``articles`` (a frame, a path or a :class:`Corpus`); return ``self``."""
         cfg = self._resolve_config()
         return self.fit_prepared(self.prepare(articles, cfg), cfg)
 
-    def prepare(self, articles: pd.DataFrame | str | Path, cfg: Config | None = None) -> Prepared:
+    def prepare(self, articles: pd.DataFrame | str | Path | Corpus, cfg: Config | None = None) -> Prepared:
         """The threshold-independent stages (see :class:`Prepared`)."""
         cfg = cfg or self._resolve_config()
         lap = _Laps()
-        frame = read_articles(articles)
-        # a frame from read_articles(..., errors="skip") carries what it left out, and where each came from
-        given = articles.attrs if isinstance(articles, pd.DataFrame) else {}
-        rejected = list(given.get("rejected", [])) + list(frame.attrs.get("rejected", []))
-        records = dict(given.get("accounting") or frame.attrs["accounting"])
-        limited = limit_articles(frame, max_chars=cfg.max_article_chars, mode=cfg.long_articles,
-                                 locations=given.get("locations") or frame.attrs.get("locations"))
-        frame = limited.frame
-        rejected += limited.rejected
-        records.update(used=records["used"] - len(limited.rejected),
-                       rejected=records["rejected"] + len(limited.rejected))
+        corpus = read_stage(articles, cfg)
         lap("read")
-        frame = frame.merge(syndication(frame, threshold=cfg.copy_threshold), on="article_id", how="left")
+        frame = copies_stage(corpus.articles, cfg)
         lap("syndication")
-        claims, dropped = extract_claims(frame, min_words=cfg.min_words, limits=SentenceLimits(
-            max_sentences=cfg.max_sentences_per_article, max_chars=cfg.max_sentence_chars))
+        claims, dropped = claims_stage(frame, cfg)
         lap("claims")
-
         embedder = self._resolve_embedder(cfg)
-        leads = unit_rows(embedder.encode([lead_text(t, x) for t, x in zip(frame["title"], frame["text"],
-                                                                             strict=True)]))
-        repeats = outlet_repeats(claims)
-        article_events = group_events(frame, leads, EventModel(
-            cfg.event_weights, cfg.event_intercept, cfg.event_distance_threshold,
-            cfg.event_candidate_similarity, cfg.event_bare_lead_similarity),
-            kept_text=kept_text(frame, claims[~repeats]), show_progress=self.show_progress)
+        article_events = event_stage(frame, claims, embedder, self._resolve_event_grouper(cfg))
         frame = frame.assign(event_id=article_events)
         claims = claims.assign(event_id=claims["article_id"].map(
             dict(zip(frame["article_id"], article_events, strict=True))).astype("int64"))
         lap("events")
-        claims, dropped = drop_furniture(claims, dropped, recurring_across_events(claims, repeats))
+        claims, dropped = drop_furniture(claims, dropped, recurring_across_events(claims, outlet_repeats(claims)))
         lap("furniture")
-
         # spaCy parses on one core; an exported backend embeds the claims meanwhile on worker threads
         # that release the GIL (torch, or an embedder passed in, waits its turn: torch's threads
         # would fight the parser for the cores)
-        texts = claims["text"].tolist()
         overlap = OVERLAP_EMBEDDING and self.embedder is None and cfg.backend != "torch"
-        embedding = Background(embedder.encode, texts, start=overlap)
-        attribution, quantities = analyse_claims(
-            claims, approx_rel_width=cfg.approx_rel_width,
-            published=dict(zip(frame["article_id"], frame["published_at"], strict=True)),
-            show_progress=self.show_progress)
-        claims = pd.concat([claims, attribution[["attributed_to", "speaker", "stance"]]], axis=1)
+        embedding = Background(embedder.encode, claims["text"].tolist(), start=overlap)
+        texts = dataclasses.replace(parse_stage(claims, frame, cfg, show_progress=self.show_progress),
+                                    dropped=dropped)
         lap("parse")
-        embeddings = embedding.result()
+        embeddings = claim_vectors(embedding.result(), len(claims))
         claim_stats = dict(getattr(embedder, "last_stats", {}))   # the claims, not leads or denials
-        if embeddings.shape[0] != len(claims):
-            raise ConfigError(f"embedder returned {embeddings.shape[0]} vectors for {len(claims)} texts")
-        embeddings = unit_rows(embeddings)        # one rounding of the norms on every CPU (ties.py)
         lap("embed")
-        return Prepared(frame=frame, rejected=rejected, claims=claims, dropped=dropped,
-                        attribution=attribution, quantities=quantities, embeddings=embeddings,
-                        embedder=embedder, article_events=np.asarray(article_events),
-                        timings=lap.timings, embedding_stats=claim_stats,
-                        accounting={"records": records, "truncated": limited.truncated})
+        return Prepared(corpus=dataclasses.replace(corpus, articles=frame), texts=texts, embeddings=embeddings,
+                        embedder=embedder, article_events=np.asarray(article_events), timings=lap.timings,
+                        embedding_stats=claim_stats)
 
     def fit_prepared(self, prepared: Prepared, cfg: Config | None = None) -> Corroborator:
         """Cluster, weigh independence and score a prepared corpus; sets the fitted attributes."""
         cfg = cfg or self._resolve_config()
         lap = _Laps()
-        frame, claims, quantities = prepared.frame, prepared.claims, prepared.quantities
-        embeddings, embedder = prepared.embeddings, prepared.embedder
-        labels = cluster_within_events(embeddings, claims["event_id"].to_numpy(),
-                                       lambda: self._resolve_clusterer(cfg))
-        labels = split_conflicting_facts(labels, claims["text"].tolist())
-        counting = figure_claims(claims, quantities)
-        if cfg.group_figures:
-            labels = group_figures(labels, claims, quantities)
-        generic = generic_span(claims["text"].tolist(), embeddings, claims["event_id"].to_numpy(),
-                               claim_threshold=cfg.generic_distance_threshold,
-                               min_events=cfg.generic_min_events,
-                               exempt=claims["claim_id"].isin(counting).to_numpy())
-        claims = claims.assign(cluster_id=labels, generic_events=generic)
+        frame, texts, embeddings = prepared.corpus.articles, prepared.texts, prepared.embeddings
+        grouping = grouping_stage(texts, embeddings, lambda: self._resolve_clusterer(cfg), cfg)
+        claims = texts.claims.assign(cluster_id=grouping.labels, generic_events=grouping.generic_events)
         lap("cluster")
-
-        claims = claims.assign(attributed_to=normalise_claim_origins(claims, frame))
-        claims = pd.concat([claims, evidence_columns(claims, frame)], axis=1)
-        links = link_denials(claims, prepared.attribution["content"], embeddings, embedder,
-                             threshold=cfg.denial_link_threshold)
+        independence = checked_independence(self._resolve_independence(cfg).weigh(
+            claims, frame, texts.attribution["content"], embeddings, prepared.embedder), len(claims))
         lap("independence")
-        truth = learn_reliability(cfg, claims, quantities, frame)
-        scores = score_clusters(claims, quantities, embeddings,
-                                dict(zip(frame["article_id"], frame["published_at"], strict=True)),
-                                truth, links, cfg)
-        sources = source_table(frame, claims, scores, truth)
+        scores, sources = scoring_stage(independence, texts, frame, embeddings, cfg)
         lap("score")
+        self._set_fitted(prepared, cfg, grouping, independence, scores, sources)
+        self.timings_ = {**prepared.timings, **lap.timings}
+        return self
 
+    def _set_fitted(self, prepared: Prepared, cfg: Config, grouping: Grouping, independence: Independence,
+                    scores: list[Any], sources: pd.DataFrame) -> None:
         self.config_ = cfg
-        self.embedder_identity_ = embedder.identity
+        self.embedder_identity_ = prepared.embedder.identity
         # every text embedded for this run (leads, claims, denied clauses), when the embedder counts them
-        self.embedding_stats_ = dict(getattr(embedder, "total_stats", None) or prepared.embedding_stats)
-        self.articles_ = frame
-        self.rejected_ = prepared.rejected
-        self.claims_ = claims
-        self.events_ = event_table(frame, prepared.article_events)
-        self.denial_links_ = links
-        self.dropped_ = prepared.dropped
-        self.quantities_ = quantities
-        self.embeddings_ = embeddings
-        self.labels_ = labels
+        self.embedding_stats_ = dict(getattr(prepared.embedder, "total_stats", None) or prepared.embedding_stats)
+        self.articles_ = prepared.corpus.articles
+        self.rejected_ = prepared.corpus.rejected
+        self.claims_ = independence.claims
+        self.events_ = event_table(prepared.corpus.articles, prepared.article_events)
+        self.denial_links_ = independence.denial_links
+        self.dropped_ = prepared.texts.dropped
+        self.quantities_ = prepared.texts.quantities
+        self.embeddings_ = prepared.embeddings
+        self.labels_ = grouping.labels
         self.scores_ = scores
         self.clusters_ = pd.DataFrame([sc.to_dict() for sc in scores])
         self.sources_ = sources
-        self.timings_ = {**prepared.timings, **lap.timings}
-        self.accounting_ = prepared.accounting
-        return self
+        self.accounting_ = {"records": prepared.corpus.accounting, "truncated": prepared.corpus.truncated}
 
     # ------------------------------------------------------------------ results
     def _check_fitted(self) -> None:
@@ -282,7 +302,7 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
     def report(self) -> Report:
         """The fitted results as a :class:`Report`, ready for any renderer."""
         self._check_fitted()
-        return Report.build(articles=self.articles_, claims=self.claims_, quantities=self.quantities_,
-                            dropped=self.dropped_, rejected=self.rejected_, sources=self.sources_,
-                            events=self.events_, clusters=self.scores_, settings=self.config_.to_dict(),
-                            model=self.embedder_identity_, accounting=self.accounting_)
+        return Report.build(FittedRun(
+            articles=self.articles_, claims=self.claims_, quantities=self.quantities_, dropped=self.dropped_,
+            rejected=self.rejected_, sources=self.sources_, events=self.events_, clusters=self.scores_,
+            settings=self.config_.to_dict(), model=self.embedder_identity_, accounting=self.accounting_))

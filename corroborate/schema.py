@@ -46,7 +46,7 @@ QUANTITY_COLUMNS = (
 )
 
 
-#: features of an article pair that the event model weighs (corroborate/events.py)
+#: features of an article pair that the event model weighs (corroborate/grouping/events.py)
 EVENT_FEATURES = ("body", "title", "proper", "proper_lead", "names", "lead_words", "lead_embedding",
                   "ages_shared", "ages_conflict", "streets_shared", "streets_conflict",
                   "log_closest_days", "log_days", "same_source")

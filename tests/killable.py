@@ -17,6 +17,7 @@ from typing import Any
 import corroborate.embed.cache as cache_module
 import corroborate.pipeline as pipeline
 import corroborate.report.files as files
+import corroborate.stages as stages
 from corroborate.cli import main
 
 from .conftest import FakeEmbedder
@@ -47,13 +48,13 @@ def run(argv: list[str]) -> int:
     embedder = Counting(stop=stage == "embed")
     pipeline.make_embedder = lambda *a, **k: embedder  # type: ignore[assignment]
     if stage == "cluster":
-        real = pipeline.cluster_within_events
+        real = stages.cluster_within_events
 
         def cluster(*a: Any, **k: Any) -> Any:
             _wait("cluster")
             return real(*a, **k)
 
-        pipeline.cluster_within_events = cluster  # type: ignore[assignment]
+        stages.cluster_within_events = cluster  # type: ignore[assignment]
     if stage == "write":
         real_text = files.write_text
 

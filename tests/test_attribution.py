@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from corroborate.attribution import attribute_claims, normalise_origin
+from corroborate.text.attribution import attribute_claims, normalise_origin
 
 CASES = [
     # sentence, attributed_to, stance
@@ -53,7 +53,7 @@ def test_origin_names_are_normalised_through_the_alias_table(name: str, expected
 
 
 def test_spellings_of_one_body_are_one_origin() -> None:
-    from corroborate.origins import acronyms, normalise_origins
+    from corroborate.text.origins import acronyms, normalise_origins
 
     texts = ["Agents of the Florida Department of Law Enforcement (FDLE) arrived at noon."]
     assert acronyms(texts) == {"fdle": "Florida Department of Law Enforcement"}

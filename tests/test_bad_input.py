@@ -20,8 +20,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from corroborate import read_articles
-from corroborate.claims import extract_claims
 from corroborate.errors import InputError, RecordError
+from corroborate.ingest import read_corpus
+from corroborate.text.claims import extract_claims
 
 GOOD = {"text": "Police said twelve people were hurt in the warehouse fire on Main Street.",
         "source": "a.example", "published_at": "2015-03-04T10:00:00Z", "title": "Warehouse fire"}
@@ -319,8 +320,8 @@ def test_bad_input_fails_clearly_or_is_listed(kind: str, tmp_path: Path) -> None
     case = CASES[kind]
     src = case.build(tmp_path)
     if case.error is None:
-        frame = read_articles(src)                       # accepted as it is
-        assert frame.attrs["accounting"]["rejected"] == case.rejected
+        corpus = read_corpus(src)                        # accepted as it is
+        assert corpus.accounting["rejected"] == case.rejected
     else:
         with pytest.raises(InputError) as err:
             read_articles(src)
@@ -338,9 +339,8 @@ def test_bad_input_fails_clearly_or_is_listed(kind: str, tmp_path: Path) -> None
         return
     if (case.error or "").startswith("cannot") or kind in ("csv_bad_utf8", "csv_empty_file"):
         return                                           # a whole-file problem: no record can be used
-    frame = read_articles(src, errors="skip")
-    rejected = frame.attrs["rejected"]
-    acct = frame.attrs["accounting"]
+    corpus = read_corpus(src, errors="skip")
+    frame, rejected, acct = corpus.articles, corpus.rejected, corpus.accounting
     assert len(rejected) == case.rejected == acct["rejected"], rejected
     assert acct["read"] == acct["used"] + acct["rejected"] and acct["used"] == len(frame)
     said = [f"{r['location']}, field {r['field']!r}: {r['reason']}" if r["field"] else f"{r['location']}: {r['reason']}"
@@ -360,9 +360,9 @@ def test_skip_keeps_every_record_after_a_bad_byte(tmp_path: Path) -> None:
     lines.insert(62, b'{"text": "caf\xe9", "source": "x"}')
     path = tmp_path / "c.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    frame = read_articles(path, errors="skip")
-    assert len(frame) == 140 and [r["location"] for r in frame.attrs["rejected"]] == [f"{path}:line 63"]
-    assert frame.attrs["accounting"] == {"input": str(path), "read": 141, "used": 140, "rejected": 1}
+    corpus = read_corpus(path, errors="skip")
+    assert len(corpus.articles) == 140 and [r["location"] for r in corpus.rejected] == [f"{path}:line 63"]
+    assert corpus.accounting == {"input": str(path), "read": 141, "used": 140, "rejected": 1}
 
 
 def test_control_characters_are_cleaned_from_text_and_title(tmp_path: Path) -> None:
@@ -375,10 +375,10 @@ def test_duplicate_ids_with_different_texts_do_not_depend_on_order(tmp_path: Pat
     a, b = _record(article_id="x"), _record(article_id="x", text=GOOD2["text"])
     (tmp_path / "1").mkdir()
     (tmp_path / "2").mkdir()
-    one = read_articles(_jsonl(tmp_path / "1", a, b, GOOD2), errors="skip")
-    two = read_articles(_jsonl(tmp_path / "2", b, a, GOOD2), errors="skip")
-    assert one.drop(columns=[]).equals(two) and list(one["source"]) == ["b.example"]
-    assert all("none is used" in r["reason"] for r in one.attrs["rejected"])
+    one = read_corpus(_jsonl(tmp_path / "1", a, b, GOOD2), errors="skip")
+    two = read_corpus(_jsonl(tmp_path / "2", b, a, GOOD2), errors="skip")
+    assert one.articles.equals(two.articles) and list(one.articles["source"]) == ["b.example"]
+    assert all("none is used" in r["reason"] for r in one.rejected)
 
 
 def test_chinese_articles_are_split_into_claims() -> None:

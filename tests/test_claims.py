@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from corroborate.claims import boilerplate_patterns, drop_reason, extract_claims, split_sentences
+from corroborate.text.claims import boilerplate_patterns, drop_reason, extract_claims, split_sentences
 
 from .conftest import CASES
 
@@ -86,7 +86,7 @@ def test_claims_that_resemble_furniture_are_kept(sentence: str) -> None:
 
 
 def test_a_sentence_an_outlet_prints_in_several_events_is_furniture() -> None:
-    from corroborate.furniture import drop, outlet_repeats, recurring_across_events
+    from corroborate.grouping.furniture import drop, outlet_repeats, recurring_across_events
 
     promo = "For more neighborhood news, listen to our radio station here."
     background = "The shooting happened on Elm Street on Jan. 5, police said."

@@ -7,7 +7,7 @@ from scipy.spatial.distance import pdist
 from sklearn.base import clone
 
 from corroborate import ClaimClusterer, ConfigError
-from corroborate.cluster import medoid_indices
+from corroborate.grouping.cluster import medoid_indices
 
 
 def _blobs(seed: int, n_centres: int = 12, per: int = 15, dim: int = 16, noise: float = 0.25) -> np.ndarray:

@@ -12,10 +12,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from corroborate import ConfigError
-from corroborate.confidence import ConfidenceModel, fit_confidence_model
-from corroborate.features import FEATURES, SIGN
-from corroborate.metrics import expected_calibration_error, reliability_table, summary
-from corroborate.tune import choose_threshold, group_splits
+from corroborate.scoring.confidence import ConfidenceModel, fit_confidence_model
+from corroborate.scoring.features import FEATURES, SIGN
+from corroborate.training.metrics import expected_calibration_error, reliability_table, summary
+from corroborate.training.tune import choose_threshold, group_splits
 
 from .conftest import ROOT
 
@@ -99,7 +99,7 @@ def test_bad_model_sections_are_explained(doc: dict[str, object], message: str) 
 
 
 def test_every_feature_has_a_sign_and_a_reason() -> None:
-    from corroborate.features import REASON
+    from corroborate.scoring.features import REASON
 
     assert set(SIGN) == set(FEATURES) == set(REASON)
 

@@ -7,8 +7,8 @@ import pytest
 
 from benchmarks.gen_events import FURNITURE, GENERIC, generate
 from corroborate import Config, Corroborator
-from corroborate.events import ages, mentioned_days, names, proper_words, streets
-from corroborate.generic import is_specific, specifics
+from corroborate.grouping.mentions import ages, mentioned_days, names, proper_words, streets
+from corroborate.grouping.generic import is_specific, specifics
 
 pytestmark = pytest.mark.model
 
@@ -118,7 +118,7 @@ def test_mentioned_days_resolve_to_the_latest_past_date() -> None:
 def test_same_wording_different_facts_are_split() -> None:
     import numpy as np
 
-    from corroborate.facts import split_conflicting_facts
+    from corroborate.grouping.facts import split_conflicting_facts
 
     texts = ["The crash happened around 9 p.m. on Main Street, police said.",
              "The crash happened around 9 p.m. on Main Street, officials said.",
@@ -134,7 +134,7 @@ def test_same_wording_different_facts_are_split() -> None:
 def test_different_ages_of_one_victim_are_different_claims() -> None:
     import numpy as np
 
-    from corroborate.facts import split_conflicting_facts
+    from corroborate.grouping.facts import split_conflicting_facts
 
     texts = ["Relatives identified the 59-year-old victim as Felix Quinn.",
              "The victim was identified as Felix Quinn, 59, of Hazelbridge.",

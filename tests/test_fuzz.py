@@ -16,10 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corroborate import read_articles, split_sentences
+from corroborate import split_sentences
+from corroborate.ingest import read_corpus
 from corroborate.errors import InputError
-from corroborate.quantities import parse_quantities
-from corroborate.truth import parse_value, read_claims
+from corroborate.text.quantities import parse_quantities
+from corroborate.ingest.claim_table import parse_value, read_claims
 
 SHORT = settings(max_examples=40, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
 LONG = settings(max_examples=10_000, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
@@ -47,10 +48,10 @@ def _jsonl_never_surprises(lines: list[bytes]) -> None:
         path.write_bytes(b"\n".join(line.replace(b"\n", b" ") for line in lines) + b"\n")
         for mode in ("skip", "raise"):
             try:
-                frame = read_articles(path, errors=mode)  # type: ignore[arg-type]
+                corpus = read_corpus(path, errors=mode)  # type: ignore[arg-type]
             except InputError:
                 continue
-            acct = frame.attrs["accounting"]
+            frame, acct = corpus.articles, corpus.accounting
             assert acct["read"] == acct["used"] + acct["rejected"] and acct["used"] == len(frame)
             assert frame["source"].map(lambda s: isinstance(s, str) and bool(s)).all()
 
@@ -73,7 +74,7 @@ def _truth_reader_never_surprises(rows: list[bytes]) -> None:
             table = read_claims(path)
         except InputError:
             return
-        for v in table["value"]:
+        for v in table.frame["value"]:
             parse_value(v)                                  # a number or a reason, never an exception
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from corroborate import Config, Corroborator
-from corroborate.features import FEATURES, SIGN
+from corroborate.scoring.features import FEATURES, SIGN
 
 
 def test_every_weight_keeps_the_sign_its_feature_means() -> None:
@@ -35,7 +35,7 @@ def test_independent_sources_raise_the_probability() -> None:
 
 
 def test_no_feature_counts_outlets() -> None:
-    # every count a feature reads is of independent groups (see corroborate/evidence.py)
+    # every count a feature reads is of independent groups (see corroborate/scoring/evidence.py)
     assert not any("source" in f and "independent" not in f for f in FEATURES)
 
 

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from corroborate import InputError, RecordError, read_articles
-from corroborate.io import stable_article_id, write_jsonl
+from corroborate.atomic import write_jsonl
+from corroborate.ingest import read_corpus
+from corroborate.ingest.records import stable_article_id
 
 ROWS = [
     {"text": "Troops arrived in the region on Monday.", "source": "a.example", "title": "T1",
@@ -23,14 +25,15 @@ def _jsonl(path: Path, rows: list[object]) -> Path:
 
 
 def test_jsonl_reads_and_normalises(tmp_path: Path) -> None:
-    frame = read_articles(_jsonl(tmp_path / "c.jsonl", ROWS))
+    corpus = read_corpus(_jsonl(tmp_path / "c.jsonl", ROWS))
+    frame = corpus.articles
     assert list(frame.columns) == ["article_id", "source", "title", "url", "published_at", "text"]
     assert len(frame) == 2
     by_source = frame.set_index("source")
     assert by_source.loc["b.example", "article_id"] == "b-1"
     assert by_source.loc["a.example", "article_id"] == stable_article_id("a.example", ROWS[0]["text"])
     assert str(by_source.loc["b.example", "published_at"]) == "2024-10-29 00:00:00+00:00"
-    assert frame.attrs["rejected"] == []
+    assert corpus.rejected == [] and frame.attrs == {}
 
 
 def test_malformed_jsonl_line_is_named(tmp_path: Path) -> None:
@@ -61,17 +64,17 @@ def test_skip_mode_reports_every_rejected_record(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
     path.write_text(json.dumps(ROWS[0]) + "\nnot json\n" + json.dumps({"source": "x"}) + "\n"
                     + json.dumps(ROWS[1]) + "\n", encoding="utf-8")
-    frame = read_articles(path, errors="skip")
-    assert len(frame) == 2
-    rejected = frame.attrs["rejected"]
+    corpus = read_corpus(path, errors="skip")
+    assert len(corpus.articles) == 2
+    rejected = corpus.rejected
     assert [(r["location"], r["field"]) for r in rejected] == [
         (f"{path}:line 2", None), (f"{path}:line 3", "text")]
 
 
 def test_exact_duplicate_is_reported_not_fatal(tmp_path: Path) -> None:
-    frame = read_articles(_jsonl(tmp_path / "c.jsonl", [ROWS[0], ROWS[0]]))
-    assert len(frame) == 1
-    assert frame.attrs["rejected"][0]["reason"].startswith("duplicate of ")
+    corpus = read_corpus(_jsonl(tmp_path / "c.jsonl", [ROWS[0], ROWS[0]]))
+    assert len(corpus.articles) == 1
+    assert corpus.rejected[0]["reason"].startswith("duplicate of ")
 
 
 def test_conflicting_article_ids_fail(tmp_path: Path) -> None:
@@ -126,9 +129,9 @@ def test_txt_not_listed_in_the_sidecar_is_never_used_silently(tmp_path: Path) ->
     (tmp_path / "metadata.csv").write_text("file,source\none.txt,ap.example\n", encoding="utf-8")
     with pytest.raises(RecordError, match=r"stray\.txt: not listed in metadata\.csv"):
         read_articles(tmp_path)
-    frame = read_articles(tmp_path, errors="skip")
-    assert list(frame["source"]) == ["ap.example"]
-    assert [r["location"] for r in frame.attrs["rejected"]] == [str(tmp_path / "stray.txt")]
+    corpus = read_corpus(tmp_path, errors="skip")
+    assert list(corpus.articles["source"]) == ["ap.example"]
+    assert [r["location"] for r in corpus.rejected] == [str(tmp_path / "stray.txt")]
 
 
 def test_sidecar_naming_a_missing_file_is_an_error(tmp_path: Path) -> None:
@@ -180,8 +183,9 @@ def test_errors_after_a_reject_name_the_true_line(tmp_path: Path, fake_embedder:
     from corroborate import Corroborator
 
     path = _jsonl(tmp_path / "c.jsonl", [{"source": "x"}, *ROWS, {**ROWS[0], "text": "Troops left on Friday."}])
-    frame = read_articles(path, errors="skip")            # line 1 is rejected: rows no longer match lines
-    assert [r["location"] for r in frame.attrs["rejected"]] == [f"{path}:line 1"]
+    corpus = read_corpus(path, errors="skip")            # line 1 is rejected: rows no longer match lines
+    frame = corpus.articles
+    assert [r["location"] for r in corpus.rejected] == [f"{path}:line 1"]
     late = frame["text"] == "Troops left on Friday."
     frame.loc[late, "published_at"] = pd.Timestamp("1850-01-01", tz="UTC")   # a fault found after reading
     with pytest.raises(RecordError, match=rf"{path}:line 4, field 'published_at': year 1850"):
@@ -195,9 +199,10 @@ def test_a_date_in_2100_local_but_2101_in_utc_is_rejected_at_its_line(tmp_path: 
             {**ROWS[1], "article_id": "b-2", "published_at": "2100-12-31T23:59:59Z"},
             {**ROWS[1], "article_id": "b-3", "published_at": "1900-01-01T00:00:00Z"}]
     path = _jsonl(tmp_path / "c.jsonl", rows)
-    frame = read_articles(path, errors="skip")
-    assert [(r["location"], r["field"]) for r in frame.attrs["rejected"]] == [(f"{path}:line 2", "published_at")]
-    assert "year 2101 (in UTC: 2101-01-01T04:59:59+00:00) is outside 1900-2100" in frame.attrs["rejected"][0]["reason"]
+    corpus = read_corpus(path, errors="skip")
+    frame = corpus.articles
+    assert [(r["location"], r["field"]) for r in corpus.rejected] == [(f"{path}:line 2", "published_at")]
+    assert "year 2101 (in UTC: 2101-01-01T04:59:59+00:00) is outside 1900-2100" in corpus.rejected[0]["reason"]
     pd.testing.assert_frame_equal(read_articles(frame), frame)   # what the reader kept passes it again
 
 
@@ -208,13 +213,13 @@ SPELLINGS = ["CNN.com", "cnn.com", "www.cnn.com", "https://www.cnn.com/"]
 def test_one_outlet_spelled_many_ways_is_one_source(hidden: str) -> None:
     rows = [{"text": f"Troops arrived in the region, report number {i}.", "source": hidden + s + hidden}
             for i, s in enumerate(SPELLINGS)]
-    frame = read_articles(pd.DataFrame(rows))
-    assert list(frame["source"].unique()) == ["CNN.com"]          # one article each: the smallest string
-    spellings = frame.attrs["accounting"]["source_spellings"]
+    corpus = read_corpus(pd.DataFrame(rows))
+    assert list(corpus.articles["source"].unique()) == ["CNN.com"]          # one article each: the smallest string
+    spellings = corpus.accounting["source_spellings"]
     assert spellings == {"CNN.com": sorted(hidden + s + hidden for s in SPELLINGS)}
-    again = read_articles(pd.DataFrame(rows[::-1]))
-    pd.testing.assert_frame_equal(again, frame)
-    assert again.attrs["accounting"] == frame.attrs["accounting"]
+    again = read_corpus(pd.DataFrame(rows[::-1]))
+    pd.testing.assert_frame_equal(again.articles, corpus.articles)
+    assert again.accounting == corpus.accounting
 
 
 def test_the_display_name_is_the_spelling_most_articles_use() -> None:
@@ -230,9 +235,9 @@ def test_the_display_name_is_the_spelling_most_articles_use() -> None:
 def test_sources_that_are_not_one_outlet_stay_apart() -> None:
     rows = [{"text": f"Troops arrived, report {i}.", "source": s}
             for i, s in enumerate(["cnn.com", "cnn.co.uk", "edition.cnn.com", "AP/Reuters", "ap"])]
-    frame = read_articles(pd.DataFrame(rows))
-    assert sorted(frame["source"]) == ["AP/Reuters", "ap", "cnn.co.uk", "cnn.com", "edition.cnn.com"]
-    assert "source_spellings" not in frame.attrs["accounting"]
+    corpus = read_corpus(pd.DataFrame(rows))
+    assert sorted(corpus.articles["source"]) == ["AP/Reuters", "ap", "cnn.co.uk", "cnn.com", "edition.cnn.com"]
+    assert "source_spellings" not in corpus.accounting
 
 
 def test_html_is_turned_into_text_and_counted() -> None:
@@ -241,23 +246,25 @@ def test_html_is_turned_into_text_and_counted() -> None:
             "<script>track('x < y')</script><p>It&#8217;s the <b>third</b> fire\nthis year.</p></body></html>")
     rows = [{"text": page, "source": "a.example", "title": "<b>Fire</b> on Main St &amp; 5th"},
             {"text": "If a < b and x<3, nothing is markup &amp; AT&T stays.", "source": "b.example"}]
-    frame = read_articles(pd.DataFrame(rows)).set_index("source")
+    corpus = read_corpus(pd.DataFrame(rows))
+    frame = corpus.articles.set_index("source")
     assert frame.loc["a.example", "text"] == ("Warehouse fire\n\nPolice said twelve people were hurt & two are "
                                               "missing.\n\nIt’s the third fire this year.")
     assert frame.loc["a.example", "title"] == "Fire on Main St & 5th"
     assert frame.loc["b.example", "text"] == "If a < b and x<3, nothing is markup & AT&T stays."
-    assert frame.attrs["accounting"]["cleaned"] == {"entities": 4, "html": 1}
+    assert corpus.accounting["cleaned"] == {"entities": 4, "html": 1}
 
 
 def test_bidi_and_zero_width_characters_are_removed_and_offsets_fit() -> None:
-    from corroborate.claims import extract_claims
+    from corroborate.text.claims import extract_claims
 
     text = "Officials said \u202eLLIK 21\u202c people were hurt in the fire.\u200b Police con\u00adfirmed it today."
-    frame = read_articles(pd.DataFrame([{"text": text, "source": "a\u200b.example", "title": "Fire\u2066!\u2069"}]))
+    corpus = read_corpus(pd.DataFrame([{"text": text, "source": "a\u200b.example", "title": "Fire\u2066!\u2069"}]))
+    frame = corpus.articles
     row = frame.iloc[0]
     assert row["text"] == "Officials said LLIK 21 people were hurt in the fire. Police confirmed it today."
     assert row["title"] == "Fire!" and row["source"] == "a.example"
-    assert frame.attrs["accounting"]["cleaned"] == {"format_characters": 6}        # the source's is not text
+    assert corpus.accounting["cleaned"] == {"format_characters": 6}        # the source's is not text
     claims, _ = extract_claims(frame, min_words=3)
     assert len(claims) == 2
     assert all(row["text"][s:e] == t for s, e, t in zip(claims["start"], claims["end"], claims["text"], strict=True))
@@ -275,13 +282,24 @@ def test_reading_a_read_frame_again_decodes_nothing_twice() -> None:
     pd.testing.assert_frame_equal(read_articles(frame), frame)
 
 
+def test_a_read_frame_read_again_is_the_corpus_it_came_from(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path / "c.jsonl", [{"source": "x"}, *ROWS])
+    first = read_corpus(path, errors="skip")
+    again = read_corpus(first.articles)
+    pd.testing.assert_frame_equal(again.articles, first.articles)
+    assert (again.rejected, again.accounting, again.locations) == (first.rejected, first.accounting, first.locations)
+    copy = read_corpus(first.articles.copy())          # another frame: read as any frame is
+    assert copy.rejected == [] and copy.accounting["input"] == "<DataFrame>"
+    assert set(copy.locations.values()) == {"<DataFrame>:row 1", "<DataFrame>:row 2"}
+
+
 def test_duplicates_keep_the_same_copy_whatever_their_order(tmp_path: Path) -> None:
     a, b = {**ROWS[1], "title": "First title"}, {**ROWS[1], "title": "Another title"}
-    one = read_articles(_jsonl(tmp_path / "1.jsonl", [a, b]))
-    two = read_articles(_jsonl(tmp_path / "2.jsonl", [b, a]))
-    pd.testing.assert_frame_equal(one, two)
-    assert one["title"].tolist() == ["Another title"]
-    assert one.attrs["rejected"][0]["reason"].endswith("(their title differ: the first in sorted order is kept)")
+    one = read_corpus(_jsonl(tmp_path / "1.jsonl", [a, b]))
+    two = read_corpus(_jsonl(tmp_path / "2.jsonl", [b, a]))
+    pd.testing.assert_frame_equal(one.articles, two.articles)
+    assert one.articles["title"].tolist() == ["Another title"]
+    assert one.rejected[0]["reason"].endswith("(their title differ: the first in sorted order is kept)")
 
 
 def test_csv_quote_never_closed_names_the_line_it_opens(tmp_path: Path) -> None:
@@ -311,13 +329,14 @@ def test_txt_sub_folders_are_read(tmp_path: Path) -> None:
     (tmp_path / "top.txt").write_text("Troops arrived on Monday in the region.\n", encoding="utf-8")
     (tmp_path / "2024" / "b.txt").write_text("Officials confirmed the troops arrived.\n", encoding="utf-8")
     (tmp_path / "2024" / "10" / "c.txt").write_text("The ministry denied the report.\n", encoding="utf-8")
-    frame = read_articles(tmp_path)
-    assert frame.attrs["accounting"]["read"] == 3 and sorted(frame["source"]) == ["b", "c", "top"]
+    corpus = read_corpus(tmp_path)
+    assert corpus.accounting["read"] == 3 and sorted(corpus.articles["source"]) == ["b", "c", "top"]
     (tmp_path / "metadata.csv").write_text("file,source\ntop.txt,a\n2024/b.txt,b\n./2024/10/c.txt,c\n",
                                            encoding="utf-8")
-    frame = read_articles(tmp_path)
+    corpus = read_corpus(tmp_path)
+    frame = corpus.articles
     assert sorted(frame["source"]) == ["a", "b", "c"]
-    assert frame.attrs["locations"][frame.set_index("source").loc["c", "article_id"]] == (
+    assert corpus.locations[frame.set_index("source").loc["c", "article_id"]] == (
         f"{tmp_path / '2024' / '10' / 'c.txt'} (metadata: {tmp_path / 'metadata.csv'}:row 3)")
 
 
@@ -326,8 +345,9 @@ def test_txt_names_dates_are_checked_as_any_date(tmp_path: Path) -> None:
     (tmp_path / "b.example__2015-03-04__.txt").write_text("Officials confirmed it.\n", encoding="utf-8")
     (tmp_path / "c.example__2015-03-04__big-fire__update.txt").write_text("The ministry denied it.\n",
                                                                           encoding="utf-8")
-    frame = read_articles(tmp_path, errors="skip").set_index("source")
-    [rejected] = frame.attrs["rejected"]
+    corpus = read_corpus(tmp_path, errors="skip")
+    frame = corpus.articles.set_index("source")
+    [rejected] = corpus.rejected
     jsonl = _jsonl(tmp_path / "c.jsonl", [{"text": "x", "source": "a", "published_at": "2015-02-30"}])
     with pytest.raises(RecordError) as err:
         read_articles(jsonl)

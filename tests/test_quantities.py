@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corroborate.quantities import Quantity, extract_quantities, lexicon, parse_quantities
+from corroborate.text.quantities import Quantity, extract_quantities, parse_quantities
+from corroborate.text.units import lexicon
 
 from .conftest import CASES
 

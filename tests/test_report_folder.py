@@ -24,7 +24,7 @@ from corroborate.errors import InputError
 from corroborate.report import render_html, render_markdown
 from corroborate.report.fields import REASON_SHAPES
 from corroborate.report.templating import day, listed, number, percent, signed
-from corroborate.score import REASON_VALUES
+from corroborate.scoring.cluster_score import REASON_VALUES
 
 from .conftest import EXAMPLE, FakeEmbedder
 

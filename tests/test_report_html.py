@@ -22,7 +22,8 @@ from corroborate.report import claim_reviews, reason_text, render, render_html, 
 from corroborate.report.model import CONTEXT_CHARS, _context
 from corroborate.report.sheets import PLOT_MARGIN, PLOT_WIDTH, event_sheets, strip
 from corroborate.report.templating import safe_url
-from corroborate.score import REASON_VALUES, Dissent, Reason, UnitConsensus
+from corroborate.scoring.cluster_score import REASON_VALUES, Reason
+from corroborate.scoring.consensus import Dissent, UnitConsensus
 
 from .conftest import EXAMPLE, FakeEmbedder
 

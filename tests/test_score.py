@@ -4,16 +4,12 @@ import math
 
 import pytest
 
-from corroborate.confidence import ConfidenceModel
+from corroborate.scoring.confidence import ConfidenceModel
 from corroborate.report import reason_text
-from corroborate.score import (
-    ClusterInput,
-    ScoringContext,
-    effective_source_count,
-    numeric_consensus,
-    score_cluster,
-    weighted_median,
-)
+from corroborate.scoring.cluster_score import ClusterInput, ScoringContext
+from corroborate.scoring.consensus import numeric_consensus, weighted_median
+from corroborate.scoring.independence import effective_source_count
+from corroborate.scoring.score import score_cluster
 
 # a hand-set model, so that the arithmetic can be checked: z = -1 + 0.9 log2(independent) + ...
 MODEL = ConfidenceModel(features=("log_independent", "has_figure", "agreement", "dissent", "denied", "hedged"),

@@ -9,7 +9,9 @@ import pytest
 
 from corroborate import ConfigError, InputError, RecordError
 from corroborate.cli import EXIT_INPUT, EXIT_OK, main
-from corroborate.truth import TruthDiscovery, parse_value, read_claims
+from corroborate.ingest import ClaimTable, read_claims
+from corroborate.ingest.claim_table import parse_value
+from corroborate.scoring.truth import TruthDiscovery
 
 
 @pytest.mark.parametrize("raw,expected", [
@@ -240,10 +242,11 @@ def test_read_claims_fails_on_a_value_outside_its_interval(tmp_path: Path) -> No
 def test_read_claims_skips_bad_records_and_accounts_for_each(tmp_path: Path) -> None:
     path = _write(tmp_path, "item,value,source,low,high\nx,3,a,1,5\nx,,b,,\nx,12,c,1,5\n,4,d,,\nx,4,e,,\n")
     table = read_claims(path, errors="skip")
-    assert list(table["source"]) == ["a", "e"]
-    assert [(r["location"], r["field"]) for r in table.attrs["rejected"]] == [
+    assert list(table.frame["source"]) == ["a", "e"]
+    assert isinstance(table, ClaimTable)
+    assert [(r["location"], r["field"]) for r in table.rejected] == [
         (f"{path}:row 2", "value"), (f"{path}:row 3", "value"), (f"{path}:row 4", "item")]
-    counted = table.attrs["accounting"]
+    counted = table.accounting
     assert (counted["read"], counted["used"], counted["rejected"]) == (5, 2, 3)
     engine = TruthDiscovery().fit(table)
     assert engine.accounting_ == {"read": 5, "used": 2, "rejected": 3}

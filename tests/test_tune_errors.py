@@ -10,8 +10,8 @@ import pytest
 
 from corroborate import Config, InputError
 from corroborate.cli import EXIT_INPUT, main
-from corroborate.features import FEATURES
-from corroborate.tune import MIN_INCIDENTS, Rows, fold_problem, tune
+from corroborate.scoring.features import FEATURES
+from corroborate.training.tune import MIN_INCIDENTS, Rows, fold_problem, tune
 
 
 def _gold(folder: Path, incidents: int) -> Path:
@@ -60,7 +60,8 @@ def test_the_incidents_of_every_folder_count_together(tmp_path: Path, no_work: N
 
 def _rows(groups: list[str], y: list[int]) -> Rows:
     return Rows(corpus="c", X=np.zeros((len(y), len(FEATURES))), y=np.array(y, dtype=np.int64),
-                groups=np.array([f"c|{g}" for g in groups], dtype=object), labelled=[], slots=0)
+                corpora=np.array(["c"] * len(y), dtype=object), incidents=np.array(groups, dtype=object),
+                labelled=[], slots=0)
 
 
 def test_fold_problems_of_labelled_rows_are_named() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from corroborate import Config, InputError
-from corroborate.gold import casualty_type, load_gold
-from corroborate.tune import model_document, tune, write_model
+from corroborate.training.gold import casualty_type, load_gold
+from corroborate.training.tune import model_document, tune, write_model
 
 from .conftest import ROOT, FakeEmbedder
 

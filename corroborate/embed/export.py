@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..atomic import replace_atomically
 from ..errors import ModelError
-from ..io import current_umask
 
 logger = logging.getLogger(__name__)
 
@@ -53,23 +51,11 @@ def exported_model(model_path: Path, folder: Path, variant: str) -> Path:
     fp32 = folder / VARIANT_FILES["fp32"]
     if not fp32.is_file():
         logger.info("exporting %s to ONNX in %s (once; later runs reuse it)", model_path, folder)
-        _atomic(fp32, lambda tmp: _export_fp32(model_path, tmp))
+        replace_atomically(fp32, lambda tmp: _export_fp32(model_path, tmp))
     if variant == "int8":
         logger.info("quantising %s to int8", fp32)
-        _atomic(target, lambda tmp: _quantise_int8(fp32, tmp))
+        replace_atomically(target, lambda tmp: _quantise_int8(fp32, tmp))
     return target
-
-
-def _atomic(target: Path, write) -> None:  # type: ignore[no-untyped-def]
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~current_umask())          # mkstemp made it 0600
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _export_fp32(model_path: Path, out: Path) -> None:

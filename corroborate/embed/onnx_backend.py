@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..ties import unit_rows
+from .cache import default_cache_dir
 from .export import VARIANT_FILES, export_folder, export_meta, exported_model
 from .sbert import DEFAULT_MODEL_ALIASES, model_fingerprint, resolve_model_path
 
@@ -144,8 +145,6 @@ class OnnxEmbedder:
         return self.threads or available_cores()
 
     def _folder(self) -> Path:
-        from .cache import default_cache_dir
-
         base = Path(self.export_dir) if self.export_dir is not None else default_cache_dir()
         name = "all-MiniLM-L6-v2" if self.model in DEFAULT_MODEL_ALIASES else Path(self.model).name
         return export_folder(base, name, model_fingerprint(self.path))

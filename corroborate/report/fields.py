@@ -205,7 +205,7 @@ UNIT = Fields(
               "claim_agreement": PROBABILITY, "claim_spread": BOUND},
     what="a unit consensus object")
 
-#: the shape of ``values`` for each reason code (its keys: :data:`corroborate.score.REASON_VALUES`)
+#: the shape of ``values`` for each reason code (its keys: :data:`corroborate.scoring.score.REASON_VALUES`)
 REASON_SHAPES: dict[str, Fields] = {
     "generic": Fields({"events": COUNT}),
     "single_source": Fields({"source": TEXT, "articles": COUNT}),

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..io import to_jsonable, write_csv, write_jsonl, write_text
-from ..truth import TruthDiscovery
+from ..atomic import to_jsonable, write_csv, write_jsonl, write_text
+from ..scoring.truth import TruthDiscovery
 from .claimreview import claim_reviews
 from .html import render_html
 from .markdown import render_markdown

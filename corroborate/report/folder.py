@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, RecordError
-from ..io import _csv_rows, _iter_jsonl
+from ..ingest.formats import csv_rows, iter_jsonl
 from .fields import (
     ARTICLE,
     CLAIM,
@@ -129,7 +129,7 @@ def _read_jsonl(path: Path, shape: Shape) -> Table:
     """Every object of a JSONL output file, each checked against ``shape``; the first bad line stops it."""
     rows: list[dict[str, Any]] = []
     numbers: list[int] = []
-    items: Iterator[Any] = iter(_iter_jsonl(path))
+    items: Iterator[Any] = iter(iter_jsonl(path))
     while True:
         try:
             item = next(items, None)
@@ -149,7 +149,7 @@ def _read_jsonl(path: Path, shape: Shape) -> Table:
 
 
 def _read_sources(path: Path) -> Table:
-    header, items = _csv_rows(path)
+    header, items = csv_rows(path)
     missing = [column for column in SOURCE_CELLS if column not in header]
     if missing:
         raise RecordError(f"{path}:line 1", missing[0], f"no such column (the header lacks {', '.join(missing)}); "

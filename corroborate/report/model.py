@@ -18,10 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..io import to_jsonable
-from ..quantities import quantities_by_claim
+from ..atomic import to_jsonable
 from ..schema import QUANTITY_COLUMNS
-from ..score import ClusterScore
+from ..scoring.cluster_score import ClusterScore
+from ..text.quantities import quantities_by_claim
 from .folder import MAX_FILE_BYTES, read_folder
 
 #: characters of article text shown on each side of a claim ("in context")
@@ -71,6 +71,24 @@ def _sig6(x: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class FittedRun:
+    """The frames of a fitted run that a report is built from (a
+    :class:`~corroborate.Corroborator`'s fitted attributes, :meth:`Report.build`)."""
+
+    articles: pd.DataFrame
+    claims: pd.DataFrame
+    quantities: pd.DataFrame
+    dropped: pd.DataFrame
+    rejected: Sequence[Mapping[str, Any]]
+    sources: pd.DataFrame
+    events: pd.DataFrame
+    clusters: Sequence[ClusterScore]
+    settings: Mapping[str, Any]
+    model: str
+    accounting: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     """Results of one run, independent of any output format.
 
@@ -96,16 +114,14 @@ class Report:
 
     # ------------------------------------------------------------------ building
     @classmethod
-    def build(cls, *, articles: pd.DataFrame, claims: pd.DataFrame, quantities: pd.DataFrame,
-              dropped: pd.DataFrame, rejected: Sequence[Mapping[str, Any]], sources: pd.DataFrame,
-              events: pd.DataFrame, clusters: Sequence[ClusterScore], settings: Mapping[str, Any],
-              model: str, version: str | None = None,
-              accounting: Mapping[str, Any] | None = None) -> Report:
+    def build(cls, run: FittedRun, version: str | None = None) -> Report:
         """A report from the pipeline's plain frames (``articles`` with their text).
 
         The result passes through its JSON form once, so it equals what
         :meth:`read` returns from the files written from it.
         """
+        articles, claims, quantities, dropped = run.articles, run.claims, run.quantities, run.dropped
+        rejected, clusters, events, accounting = run.rejected, run.clusters, run.events, run.accounting
         published = dict(zip(articles["article_id"], _isos(articles["published_at"]), strict=True))
         texts = dict(zip(articles["article_id"], articles["text"], strict=True))
         contexts = [_context(texts[a], int(s), int(e))
@@ -152,10 +168,10 @@ class Report:
         for r in claim_rows:
             r["quantities"] = q.get(r["claim_id"], [])
         parts = {
-            "version": version or _package_version(), "model": model, "settings": dict(settings),
+            "version": version or _package_version(), "model": run.model, "settings": dict(run.settings),
             "summary": summary, "clusters": [s.to_dict() for s in clusters], "claims": claim_rows,
             "articles": meta[list(ARTICLE_FIELDS)].to_dict(orient="records"),
-            "events": events.to_dict(orient="records"), "sources": sources.to_dict(orient="records"),
+            "events": events.to_dict(orient="records"), "sources": run.sources.to_dict(orient="records"),
             "dropped": dropped.to_dict(orient="records"), "rejected": [dict(r) for r in rejected],
         }
         return cls.from_dict(json.loads(json.dumps(to_jsonable(parts), ensure_ascii=False)))

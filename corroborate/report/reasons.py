@@ -1,10 +1,10 @@
-"""Reasons in plain words: :class:`corroborate.score.Reason` facts said by ``templates/reasons.txt.j2``."""
+"""Reasons in plain words: :class:`corroborate.scoring.score.Reason` facts said by ``templates/reasons.txt.j2``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..score import Reason
+from ..scoring.cluster_score import Reason
 from .templating import environment
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..score import ClusterScore, Reason, UnitConsensus
+from ..scoring.cluster_score import ClusterScore, Reason
+from ..scoring.consensus import UnitConsensus
 from .model import Report
 from .reasons import reason_text, reason_title
 from .templating import day, safe_url

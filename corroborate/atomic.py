@@ -1,0 +1,105 @@
+"""Write files atomically: a reader sees the previous file or the new one, never half a file.
+
+Every file corroborate writes goes through :func:`replace_atomically`: the new
+content is written to a temporary file in the target's folder, given the mode a
+new file gets under the user's umask, and renamed over the target in one step
+(``os.replace``). A write that fails (a full disk, a file-size limit, a kill)
+removes the temporary file and leaves what was there before untouched; the
+error (an ``OSError`` the CLI names, see :func:`corroborate.errors.no_room`)
+goes on to the caller. :func:`write_text`, :func:`write_jsonl` and
+:func:`write_csv` are built on it; :func:`to_jsonable` turns the values of a
+record (numpy numbers, timestamps, NaN) into plain JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def current_umask() -> int:
+    """The process's umask (reading it means setting it: it is put back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode a new file gets under the user's umask (mkstemp would make it 0600)."""
+    return 0o666 & ~current_umask()
+
+
+def folder_mode() -> int:
+    """The mode a new folder gets under the user's umask (mkdtemp would make it 0700)."""
+    return 0o777 & ~current_umask()
+
+
+def replace_atomically(target: str | Path, write: Callable[[Path], None]) -> None:
+    """Make ``target`` hold what ``write(tmp)`` writes to ``tmp``, in one step.
+
+    ``tmp`` is a new empty file beside ``target`` (same folder, so the rename never
+    crosses file systems); the target's folder is made if missing. On any failure,
+    ``write``'s included, ``tmp`` is removed and the exception raised again.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.chmod(tmp, file_mode())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` as UTF-8 with ``\\n`` line ends, atomically."""
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+
+    replace_atomically(path, write)
+
+
+def write_jsonl(path: str | Path, records: Iterable[Mapping[str, Any]]) -> None:
+    """Write one JSON object per line, atomically, in the order given."""
+    lines = [json.dumps(to_jsonable(dict(r)), ensure_ascii=False) for r in records]
+    write_text(path, "".join(line + "\n" for line in lines))
+
+
+def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` as CSV atomically, floats rounded to 6 decimals for stable bytes."""
+    write_text(path, frame.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON types; unbounded or missing numbers become ``null``."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return None if (math.isnan(f) or math.isinf(f)) else round(f, 6)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, pd.Timestamp):
+        return None if value is pd.NaT else value.isoformat()
+    if value is pd.NaT:
+        return None
+    return value

@@ -1,0 +1,188 @@
+"""Anchor every article to the event it reports, before claims are grouped.
+
+Sentences that say the same words about *different* events ("No arrests have
+been made.", "A crash on Main Street killed two people") look corroborated by
+many outlets if claims are clustered across the whole corpus. So articles are
+grouped into events first, and claims are clustered only within an event.
+
+Real reports of one event share their specifics (the victim's name and age,
+the street, the neighbourhood, the date) far more than their wording, and
+follow-ups (arrests, charges, funerals, trials) come days or months later but
+name the day it happened. Reports of *different* events in one city share
+their wording and their city. Two articles are compared on the whole report
+(its kept sentences, :func:`kept_text`, so site furniture does not make pages
+alike), through the features of :data:`corroborate.schema.EVENT_FEATURES`,
+computed by :mod:`corroborate.grouping.pairs` from what each article names
+(:mod:`corroborate.grouping.mentions`).
+
+A logistic model (weights in the scoring file, fitted on real multi-outlet
+news by ``benchmarks/tune_events.py`` with folds grouped by incident,
+:func:`fit_event_model`) turns them into the probability that two articles
+report one event. Events are average-linkage clusters of the distance
+``1 - p``, cut at ``distance_threshold``: average linkage, not connected
+components, so that a nightly round-up that mentions three incidents cannot
+chain them together. Only candidate pairs (``body`` or ``proper`` similarity
+of at least ``candidate_similarity``) are scored; other pairs are at distance
+1. :func:`event_table` writes one row per event.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.special import expit
+from sklearn.linear_model import LogisticRegression
+
+from ..progress import Progress
+from ..text.claims import split_sentences
+from .mentions import proper_words
+from .pairs import FEATURES, PairFeatures, pair_features
+
+LEAD_SENTENCES = 3
+
+
+def kept_text(articles: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
+    """Each article's claims joined: its text without the furniture dropped by
+    :mod:`corroborate.text.claims`, so that site furniture does not make pages alike."""
+    joined = claims.groupby("article_id", sort=False)["text"].agg(" ".join).to_dict()
+    return [joined.get(a, "") for a in articles["article_id"]]
+
+
+def lead_text(title: object, text: str, sentences: int = LEAD_SENTENCES) -> str:
+    """Title and first sentences: where a report says what, where and when."""
+    first = [s.text for s in split_sentences(text)[:sentences]]
+    head = [title] if isinstance(title, str) and title else []
+    return " ".join(head + first)
+
+
+@dataclass(frozen=True)
+class EventModel:
+    """The pair model and the cut: ``p = logistic(intercept + weights · features)``."""
+
+    weights: Mapping[str, float]
+    intercept: float
+    distance_threshold: float          # average-linkage cut on 1 - p
+    candidate_similarity: float = 0.05
+    bare_lead_similarity: float = 0.75
+
+    def __post_init__(self) -> None:
+        missing = [f for f in FEATURES if f not in self.weights]
+        unknown = [f for f in self.weights if f not in FEATURES]
+        if missing or unknown:
+            raise ValueError(f"EventModel: weights must name exactly {', '.join(FEATURES)}; "
+                             f"missing {missing or '-'}, unknown {unknown or '-'}")
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        w = np.array([self.weights[f] for f in FEATURES], dtype=np.float64)
+        return expit(self.intercept + features @ w)
+
+    def pair_probability(self, pairs: PairFeatures) -> np.ndarray:
+        """:meth:`probability`, except for pairs of articles that name nothing specific
+        (no proper word, name, age or street): the model, fitted on real reports that
+        always do, cannot judge them, so they are one event when their leads say
+        nearly the same thing (lead-embedding cosine >= ``bare_lead_similarity``)."""
+        p = self.probability(pairs.values)
+        lead = pairs.values[:, FEATURES.index("lead_embedding")] if len(p) else np.zeros(0)
+        return np.where(pairs.bare, (lead >= self.bare_lead_similarity).astype(np.float64), p)
+
+
+def link_events(n: int, pairs: PairFeatures, probability: np.ndarray,
+                distance_threshold: float) -> np.ndarray:
+    """Average-linkage events over ``1 - probability`` of the candidate pairs.
+
+    Exact for the candidates (other pairs are at distance 1): merges at
+    average distance <= t only join groups with at least one pair within t, so
+    clusters never span two components of the graph of such pairs, and each
+    component is clustered densely on its own.
+    """
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    close = probability >= 1.0 - distance_threshold - 1e-12
+    graph = coo_matrix((np.ones(int(close.sum())), (pairs.left[close], pairs.right[close])),
+                       shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    pair_component = component[pairs.left]
+    same = pair_component == component[pairs.right]
+    by_component: dict[int, np.ndarray] = {}
+    if same.any():
+        order = np.flatnonzero(same)[np.argsort(pair_component[same], kind="stable")]
+        starts = np.flatnonzero(np.r_[True, np.diff(pair_component[order]) != 0])
+        for chunk in np.split(order, starts[1:]):
+            by_component[int(pair_component[chunk[0]])] = chunk
+    labels = np.empty(n, dtype=np.int64)
+    next_label = 0
+    members_of = np.argsort(component, kind="stable")
+    bounds = np.flatnonzero(np.diff(component[members_of])) + 1
+    for members in np.split(members_of, bounds):
+        if len(members) == 1:
+            labels[members] = next_label
+            next_label += 1
+            continue
+        members = np.sort(members)
+        local = {int(m): i for i, m in enumerate(members)}
+        dense = np.ones((len(members), len(members)))  # a pair never scored is at distance 1
+        chunk = by_component.get(int(component[members[0]]), np.zeros(0, dtype=np.int64))
+        rows = [local[int(x)] for x in pairs.left[chunk]]
+        cols = [local[int(x)] for x in pairs.right[chunk]]
+        dense[rows, cols] = dense[cols, rows] = 1.0 - probability[chunk]
+        np.fill_diagonal(dense, 0.0)
+        condensed = dense[np.triu_indices(len(members), 1)]
+        sub = fcluster(linkage(condensed, method="average"), t=distance_threshold,
+                       criterion="distance") - 1
+        labels[members] = sub + next_label
+        next_label += int(sub.max()) + 1
+    return pd.factorize(labels)[0]
+
+
+def group_events(articles: pd.DataFrame, lead_vectors: np.ndarray, model: EventModel, *,
+                 kept_text: Sequence[str] | None = None, show_progress: bool = False) -> np.ndarray:
+    """Event id of each article (numbered by first appearance)."""
+    with Progress(len(FEATURES) + 1, "events", enabled=show_progress and len(articles) > 1, unit="step") as bar:
+        pairs = pair_features(articles, lead_vectors, kept_text=kept_text,
+                              candidate_similarity=model.candidate_similarity, progress=bar)
+        labels = link_events(len(articles), pairs, model.pair_probability(pairs), model.distance_threshold)
+        bar.update()
+    return labels
+
+
+def event_table(articles: pd.DataFrame, events: np.ndarray) -> pd.DataFrame:
+    """One row per event: the rows of ``events.jsonl``."""
+    rows = []
+    frame = articles.assign(event_id=events)
+    for event_id, group in frame.groupby("event_id", sort=True):
+        counts: Counter[str] = Counter()
+        for title, text in zip(group["title"], group["text"], strict=True):
+            counts.update(proper_words(f"{title if isinstance(title, str) else ''}\n{text}"))
+        top = [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
+        times = group["published_at"].dropna()
+        titles = group.sort_values(["published_at", "article_id"], na_position="last")["title"].dropna()
+        label = titles.iloc[0] if len(titles) else ", ".join(top[:3]) or f"event {event_id}"
+        rows.append({
+            "event_id": int(event_id), "label": label, "n_articles": len(group),
+            "sources": sorted(set(group["source"])), "article_ids": sorted(group["article_id"]),
+            "first_seen": times.min().isoformat() if len(times) else None,
+            "last_seen": times.max().isoformat() if len(times) else None,
+            "entities": top,
+        })
+    return pd.DataFrame(rows, columns=["event_id", "label", "n_articles", "sources", "article_ids",
+                                       "first_seen", "last_seen", "entities"])
+
+
+def fit_event_model(features: np.ndarray, same_event: np.ndarray, *,
+                    names: Sequence[str] = FEATURES,
+                    regularisation: float = 1.0) -> tuple[dict[str, float], float]:
+    """Logistic weights of the feature columns ``names`` from labelled candidate pairs.
+
+    Used by ``benchmarks/tune_events.py`` on real news with gold incidents;
+    returns ``(weights, intercept)`` for :class:`EventModel`.
+    """
+    model = LogisticRegression(C=regularisation, max_iter=5000).fit(features, same_event)
+    weights = {f: float(w) for f, w in zip(names, model.coef_[0], strict=True)}
+    return weights, float(model.intercept_[0])

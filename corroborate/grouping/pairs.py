@@ -1,0 +1,243 @@
+"""The features of a pair of articles that tell whether they report one event.
+
+Two articles are compared on the whole report (its kept sentences, so site
+furniture does not make pages alike), through the features of
+:data:`corroborate.schema.EVENT_FEATURES`:
+
+* ``body``: TF-IDF cosine of title and kept sentences (English stop words removed);
+* ``title``: TF-IDF cosine of the titles;
+* ``proper``: TF-IDF cosine of the proper words (capitalised words not at a
+  sentence start, upper-case words: names, places, datelines);
+* ``proper_lead``: the same over the title and the first 600 characters;
+* ``names``: TF-IDF cosine of multi-word names ("Jamick Dakota Corley", "Mount Oliver");
+* ``lead_words``: TF-IDF cosine of the title and the first 600 characters;
+* ``lead_embedding``: cosine of the sentence embeddings of the leads
+  (:func:`corroborate.grouping.events.lead_text`);
+* ``ages_shared`` / ``ages_conflict``: Jaccard of the ages stated ("16-year-old",
+  "Smith, 34,"), and 1 when both state ages and none is shared;
+* ``streets_shared`` / ``streets_conflict``: the same for street names;
+* ``log_closest_days``: log(1 + days between the closest dates of the two
+  articles, each article's dates being its publication day and the days it
+  mentions, "Oct. 20", "July 2014", "early Sunday"): a trial report a year
+  later names the day;
+* ``log_days``: log(1 + days between publication) (undated articles are taken
+  as :data:`UNKNOWN_DAYS` apart);
+* ``same_source``: one outlet rarely reports one event twice in a few days
+  unless it follows it up, so this is a feature, not a rule.
+
+What an article names is read by :mod:`corroborate.grouping.mentions`. Only
+candidate pairs (``body`` or ``proper`` similarity of at least
+``candidate_similarity``, or near-identical leads) are computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix, csr_matrix
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.neighbors import NearestNeighbors
+
+from ..progress import Progress
+from ..schema import EVENT_FEATURES
+from .mentions import ages, mentioned_days, names, proper_words, streets
+
+FEATURES = EVENT_FEATURES
+LEAD_CHARS = 600
+UNKNOWN_DAYS = 3.0
+#: candidate pairs per block when their features are computed (bounds memory, not the result)
+PAIR_BLOCK = 16384
+BARE_CANDIDATE_SIMILARITY = 0.7
+
+Feature = Callable[[], np.ndarray]
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """Candidate article pairs ``(left[k], right[k])`` with ``left < right`` and their features."""
+
+    left: np.ndarray
+    right: np.ndarray
+    values: np.ndarray                 # (n_pairs, len(FEATURES))
+    bare: np.ndarray                   # both articles name nothing specific
+
+
+def pair_features(articles: pd.DataFrame, lead_vectors: np.ndarray, *,
+                  kept_text: Sequence[str] | None = None,
+                  candidate_similarity: float = 0.05, progress: Progress | None = None) -> PairFeatures:
+    """The features of every candidate pair of ``articles`` (see the module docstring).
+
+    ``kept_text`` is each article's text without its furniture (its claims
+    joined); the raw text when not given. ``progress`` advances one step per feature.
+    """
+    progress = progress or Progress(0, "", enabled=False)
+    texts = _Texts.of(articles, kept_text)
+    body = _tfidf(texts.whole, stop_words="english")
+    proper = _words_tfidf([proper_words(d) for d in texts.whole])
+    vectors = np.asarray(lead_vectors, dtype=np.float64)
+    pairs = _candidate_pairs(body, proper, vectors, candidate_similarity)
+    age_sets = [ages(d) for d in texts.whole]
+    street_sets = [streets(d) for d in texts.whole]
+    features: dict[str, Feature] = {
+        **_word_features(texts, pairs, body, proper),
+        "lead_embedding": lambda: pairs.cosines(vectors),
+        **_specific_features(pairs, age_sets, street_sets),
+        **_publication_features(articles, texts, pairs),
+    }
+    columns = {}
+    for name in FEATURES:                     # one step of the bar per feature of every candidate pair
+        columns[name] = features[name]()
+        progress.update()
+    values = np.column_stack([columns[f] for f in FEATURES]) if len(pairs.left) else \
+        np.zeros((0, len(FEATURES)))
+    return PairFeatures(left=pairs.left, right=pairs.right, values=values,
+                        bare=_bare(texts, pairs, age_sets, street_sets))
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """The texts of the articles that the features compare."""
+
+    titles: list[str]
+    texts: list[str]                   # as read
+    whole: list[str]                   # title and kept text
+    leads: list[str]                   # title and the first LEAD_CHARS characters
+
+    @classmethod
+    def of(cls, articles: pd.DataFrame, kept_text: Sequence[str] | None) -> _Texts:
+        titles = [t if isinstance(t, str) else "" for t in articles["title"]]
+        texts = articles["text"].tolist()
+        kept = list(kept_text) if kept_text is not None else texts
+        whole = [f"{t}\n{x}" for t, x in zip(titles, kept, strict=True)]
+        leads = [f"{t}\n{x[:LEAD_CHARS]}" for t, x in zip(titles, texts, strict=True)]
+        return cls(titles=titles, texts=texts, whole=whole, leads=leads)
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """Candidate pairs ``(left[k], right[k])``, ``left < right``, ordered by left then right."""
+
+    left: np.ndarray
+    right: np.ndarray
+
+    def dots(self, matrix: csr_matrix) -> np.ndarray:
+        # row-wise dot products of the pairs, without forming the n x n product, a block of pairs at a
+        # time: all pairs at once held ~1.6 GB of sparse rows on the real-news corpus (issue 12)
+        left, right = self.left, self.right
+        out = np.zeros(len(left), dtype=np.float64)
+        for lo in range(0, len(left), PAIR_BLOCK):
+            a, b = left[lo:lo + PAIR_BLOCK], right[lo:lo + PAIR_BLOCK]
+            out[lo:lo + len(a)] = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1)).ravel()
+        return out
+
+    def cosines(self, vectors: np.ndarray) -> np.ndarray:
+        left, right = self.left, self.right
+        out = np.zeros(len(left), dtype=np.float64)
+        for lo in range(0, len(left), PAIR_BLOCK):
+            a, b = left[lo:lo + PAIR_BLOCK], right[lo:lo + PAIR_BLOCK]
+            out[lo:lo + len(a)] = np.einsum("ij,ij->i", vectors[a], vectors[b])
+        return out
+
+    def pairwise(self, values: Sequence[object], fn: Callable[[Any, Any], float]) -> np.ndarray:
+        return np.array([fn(values[i], values[j]) for i, j in zip(self.left.tolist(), self.right.tolist(),
+                                                                  strict=True)], dtype=np.float64)
+
+
+def _candidate_pairs(body: csr_matrix, proper: csr_matrix, vectors: np.ndarray,
+                     candidate_similarity: float) -> _Pairs:
+    """Pairs alike in words or proper words, or with near-identical leads even without shared words."""
+    candidates = ((body @ body.T) >= candidate_similarity) + ((proper @ proper.T) >= candidate_similarity)
+    if len(vectors) > 1:                               # near-identical leads, even without shared words
+        candidates = candidates + NearestNeighbors(
+            radius=1.0 - BARE_CANDIDATE_SIMILARITY, metric="cosine", algorithm="brute",
+        ).fit(vectors).radius_neighbors_graph(vectors, mode="connectivity").astype(bool)
+    coo = coo_matrix(candidates)
+    keep = coo.row < coo.col
+    left, right = coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64)
+    order = np.lexsort((right, left))
+    return _Pairs(left=left[order], right=right[order])
+
+
+def _word_features(texts: _Texts, pairs: _Pairs, body: csr_matrix,
+                   proper: csr_matrix) -> dict[str, Feature]:
+    """The TF-IDF cosines: of the whole reports, titles, proper words, names and leads."""
+    return {
+        "body": lambda: pairs.dots(body),
+        "title": lambda: pairs.dots(_tfidf(texts.titles, stop_words="english")),
+        "proper": lambda: pairs.dots(proper),
+        "proper_lead": lambda: pairs.dots(_words_tfidf([proper_words(d) for d in texts.leads])),
+        "names": lambda: pairs.dots(_words_tfidf([names(d) for d in texts.whole])),
+        "lead_words": lambda: pairs.dots(_tfidf(texts.leads, stop_words="english")),
+    }
+
+
+def _specific_features(pairs: _Pairs, age_sets: list[frozenset[int]],
+                       street_sets: list[frozenset[str]]) -> dict[str, Feature]:
+    """The ages and streets two reports share, and whether they name different ones."""
+    return {
+        "ages_shared": lambda: pairs.pairwise(age_sets, _jaccard),
+        "ages_conflict": lambda: pairs.pairwise(age_sets, _conflict),
+        "streets_shared": lambda: pairs.pairwise(street_sets, _jaccard),
+        "streets_conflict": lambda: pairs.pairwise(street_sets, _conflict),
+    }
+
+
+def _publication_features(articles: pd.DataFrame, texts: _Texts, pairs: _Pairs) -> dict[str, Feature]:
+    """The days between the dates two reports are about, between their publication, and their outlet."""
+    dates = [mentioned_days(p, f"{t}\n{x}") for p, t, x in zip(articles["published_at"], texts.titles,
+                                                                texts.texts, strict=True)]
+    published = _days(articles)
+    left, right = pairs.left, pairs.right
+    gap = np.abs(published[left] - published[right]) if len(left) else np.zeros(0)
+    sources = articles["source"].to_numpy()
+    return {
+        "log_closest_days": lambda: np.log1p(pairs.pairwise(dates, _closest)),
+        "log_days": lambda: np.log1p(np.where(np.isnan(gap), UNKNOWN_DAYS, gap)),
+        "same_source": lambda: (sources[left] == sources[right]).astype(np.float64),
+    }
+
+
+def _bare(texts: _Texts, pairs: _Pairs, age_sets: list[frozenset[int]],
+          street_sets: list[frozenset[str]]) -> np.ndarray:
+    """Pairs of articles that both name nothing specific (no proper word, name, age or street)."""
+    specific = np.array([bool(proper_words(d) or names(d) or a or st) for d, a, st in
+                         zip(texts.whole, age_sets, street_sets, strict=True)], dtype=bool)
+    left, right = pairs.left, pairs.right
+    return ~specific[left] & ~specific[right] if len(left) else np.zeros(0, dtype=bool)
+
+
+def _tfidf(docs: Sequence[str], **kw: object) -> csr_matrix:
+    """L2-normalised TF-IDF rows; an empty vocabulary gives all-zero rows."""
+    try:
+        return TfidfVectorizer(sublinear_tf=True, dtype=np.float32, **kw).fit_transform(docs).tocsr()  # type: ignore[arg-type]
+    except ValueError:                                 # no term in any document
+        return csr_matrix((len(docs), 1), dtype=np.float32)
+
+
+def _words_tfidf(words: Sequence[Sequence[str]]) -> csr_matrix:
+    """:func:`_tfidf` of lists of words taken as they are (proper words, names)."""
+    return _tfidf([" ".join(w) for w in words], token_pattern=r"\S+", lowercase=False)
+
+
+def _days(articles: pd.DataFrame) -> np.ndarray:
+    times = pd.to_datetime(articles["published_at"], utc=True)
+    return ((times - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds() / 86400.0).to_numpy()
+
+
+def _jaccard(a: frozenset[object], b: frozenset[object]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _conflict(a: frozenset[object], b: frozenset[object]) -> float:
+    """1 when both name some and share none."""
+    return float(bool(a and b and not a & b))
+
+
+def _closest(a: np.ndarray, b: np.ndarray) -> float:
+    if not len(a) or not len(b):
+        return UNKNOWN_DAYS
+    return float(np.min(np.abs(a[:, None] - b[None, :])))

@@ -1,0 +1,128 @@
+"""Articles that are copies of one another, and articles credited to a news agency.
+
+* **Copy groups**: articles whose word-shingle sets overlap by at least
+  ``threshold`` (Jaccard), linked transitively. MinHash LSH (``datasketch``)
+  proposes candidate pairs in sub-quadratic time; every candidate is then
+  checked with the exact Jaccard, so the result does not depend on hashing
+  luck. The threshold is chosen by ``benchmarks/bench_copies.py``.
+* **Wire credits**: "WASHINGTON (AP) —", "(Reuters) -", "Reuters reported",
+  "according to AFP", "X contributed to this report". The agency becomes the
+  article's origin; names come from ``data/attribution.toml`` ``[wires]``, and
+  an unlisted dateline code is matched to a "contributed" credit by its
+  initials ("(GWS)" = "Global Wire Service").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from datasketch import MinHash, MinHashLSH
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from ..lexicons import wire_names
+
+SHINGLE = 3
+NUM_PERM = 128
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_DATELINE = re.compile(r"^[A-Z][A-Za-z0-9 .,'’-]{1,60}\(([A-Za-z][A-Za-z.&-]{1,15})\)\s*[—–-]", re.MULTILINE)
+_CODE_ONLY = re.compile(r"^\(([A-Za-z][A-Za-z.&-]{1,15})\)\s*[—–-]", re.MULTILINE)
+_CONTRIBUTED = re.compile(r"([A-Z][\w.&' -]{1,60}?)\s+contributed to this report", re.MULTILINE)
+_REPORTED = re.compile(r"\b(?:according to|reported by|told)\s+([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})")
+_WIRE_SAID = re.compile(r"\b([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})\s+(?:reported|said|reports)\b")
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[str]:
+    words = [w.casefold() for w in _TOKEN.findall(text)]
+    if len(words) < k:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i:i + k]) for i in range(len(words) - k + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    if not a and not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
+    """Group ids (numbered by first appearance) and the confirmed pairs ``(i, j, jaccard)``.
+
+    Stock phrases are *not* removed: a copy flood is many articles sharing the
+    same phrases, and must stay one group. Reports of different events that
+    recycle phrasing are kept apart by the event stage (places), not here.
+    """
+    n = len(texts)
+    sets = [shingles(t) for t in texts]
+    lsh = MinHashLSH(threshold=max(0.05, threshold * 0.7), num_perm=NUM_PERM)
+    hashes = []
+    for i, s in enumerate(sets):
+        m = MinHash(num_perm=NUM_PERM, seed=1)
+        for sh in sorted(s):
+            m.update(sh.encode("utf-8"))
+        hashes.append(m)
+        lsh.insert(str(i), m)
+    pairs = []
+    for i in range(n):
+        for key in lsh.query(hashes[i]):
+            j = int(key)
+            if j > i:
+                score = jaccard(sets[i], sets[j])
+                if score >= threshold:
+                    pairs.append((i, j, score))
+    pairs.sort()
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), pairs
+    rows = [p[0] for p in pairs]
+    cols = [p[1] for p in pairs]
+    graph = coo_matrix((np.ones(len(pairs)), (rows, cols)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    return pd.factorize(component)[0], pairs
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isalpha()).casefold()
+
+
+def _dateline_codes(text: str) -> list[str]:
+    head = text[:400]
+    return [m.group(1) for m in _DATELINE.finditer(head)] + [m.group(1) for m in _CODE_ONLY.finditer(head)]
+
+
+def wire_credit(text: str, known_codes: frozenset[str] = frozenset()) -> str | None:
+    """The news agency an article credits, normalised, or None.
+
+    A listed agency name anywhere in a credit wins; else an unlisted dateline
+    code ("(GWS) —"); else a "... contributed to this report" credit whose
+    initials are a dateline code seen in the corpus (``known_codes``), so
+    "Global Wire Service" joins "(GWS)" while "Jane Doe contributed" stays a
+    person.
+    """
+    wires = wire_names()
+    codes = _dateline_codes(text)
+    contributed = [m.group(1).strip() for m in _CONTRIBUTED.finditer(text)]
+    named = [m.group(1).strip() for m in _REPORTED.finditer(text)] + \
+            [m.group(1).strip() for m in _WIRE_SAID.finditer(text)]
+    for candidate in codes + contributed + named:
+        key = candidate.casefold().strip(" .")
+        if key in wires:
+            return wires[key]
+    if codes:
+        return codes[0].casefold().replace(".", "")
+    for name in contributed:
+        if _initials(name) in known_codes:
+            return _initials(name)
+    return None
+
+
+def syndication(articles: pd.DataFrame, *, threshold: float) -> pd.DataFrame:
+    """``article_id, copy_group, wire`` for each article, in the frame's order."""
+    texts = articles["text"].tolist()
+    groups, _ = copy_groups(texts, threshold=threshold)
+    codes = frozenset(c.casefold().replace(".", "") for t in texts for c in _dateline_codes(t))
+    return pd.DataFrame({"article_id": articles["article_id"].to_numpy(),
+                         "copy_group": groups,
+                         "wire": [wire_credit(t, codes) for t in texts]})

@@ -1,0 +1,191 @@
+"""Split articles into sentences and keep the ones that state something checkable.
+
+Sentence boundaries come from ``syntok`` (it handles "U.N.", "a.m.", "No. 10"),
+run one line of the article at a time so that a headline on its own line never
+fuses with the lead. Every sentence keeps its character offsets into the
+article text. A sentence is *dropped*, with a reason, when it is site furniture
+(patterns in ``data/boilerplate.toml``), a question, shorter than
+``min_words`` words, a repeat of the headline, or a repeat of an earlier
+sentence of the same article. Nothing disappears: dropped sentences are
+returned beside the claims.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+import syntok.segmenter as segmenter
+
+from ..lexicons import data_file
+from ..schema import CLAIM_COLUMNS, DROPPED_COLUMNS, require_columns
+
+_WORD = re.compile(r"[^\W_]", re.UNICODE)
+_TERMINAL = re.compile(r"""[.!?…]["'”’)\]]*\s*$""")
+_QUESTION = re.compile(r"""\?["'”’)\]]*\s*$""")
+_SPACE = re.compile(r"\s+")
+_LEAD = re.compile(r"(?:\s|[—–•·*]|-(?=\s))*")
+#: Chinese and Japanese script: no spaces between words, its own full stops
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_STOP = re.compile(r"[。！？]+[」』”’）)]*")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow a span past surrounding whitespace and a leading dash or bullet
+    ("WASHINGTON (GWS) — The Pentagon said..." splits before the dash)."""
+    m = _LEAD.match(text, start, end)
+    if m:
+        start = m.end()
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of ``text`` with offsets; ``text[s.start:s.end] == s.text``."""
+    out: list[Sentence] = []
+    line_start = 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            for paragraph in segmenter.analyze(line):
+                for sentence in paragraph:
+                    tokens = list(sentence)
+                    if not tokens:
+                        continue
+                    start = line_start + tokens[0].offset
+                    end = line_start + tokens[-1].offset + len(tokens[-1].value)
+                    start, end = _trim(text, start, end)
+                    if start < end:
+                        out.append(Sentence(start, end, text[start:end]))
+        line_start += len(line)
+    return [piece for sentence in out for piece in _split_cjk(text, sentence)]
+
+
+def _split_cjk(text: str, sentence: Sentence) -> list[Sentence]:
+    """Split a span at Chinese/Japanese full stops (。！？), which syntok does not know."""
+    if not _CJK_STOP.search(sentence.text):
+        return [sentence]
+    pieces, start = [], sentence.start
+    for m in _CJK_STOP.finditer(text, sentence.start, sentence.end):
+        a, b = _trim(text, start, m.end())
+        if a < b:
+            pieces.append(Sentence(a, b, text[a:b]))
+        start = m.end()
+    a, b = _trim(text, start, sentence.end)
+    if a < b:
+        pieces.append(Sentence(a, b, text[a:b]))
+    return pieces
+
+
+@lru_cache(maxsize=1)
+def boilerplate_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(group name, compiled pattern) pairs from ``data/boilerplate.toml``."""
+    doc = data_file("boilerplate.toml")
+    return tuple(
+        (group, re.compile(pattern, re.IGNORECASE))
+        for group, table in doc.items()
+        for pattern in table["patterns"]
+    )
+
+
+def word_count(text: str) -> int:
+    """Words of ``text``; in Chinese or Japanese script, where words are not spaced, each character counts."""
+    count = 0
+    for token in text.split():
+        cjk = len(_CJK.findall(token))
+        count += cjk + (1 if _WORD.search(_CJK.sub("", token)) else 0) if cjk else (1 if _WORD.search(token) else 0)
+    return count
+
+
+def _normalise(text: str) -> str:
+    return _SPACE.sub(" ", re.sub(r"[^\w\s]", "", text.casefold())).strip()
+
+
+def drop_reason(sentence: str, *, min_words: int, max_chars: int | None = None) -> str | None:
+    """Why ``sentence`` is not a claim on its own merits, or ``None`` if it may be one."""
+    stripped = sentence.strip()
+    if max_chars is not None and len(stripped) > max_chars:
+        return "too_long"
+    for group, pattern in boilerplate_patterns():
+        if pattern.search(stripped):
+            return f"boilerplate:{group}"
+    if _QUESTION.search(stripped):
+        return "question"
+    if word_count(stripped) < min_words:
+        return "too_short"
+    return None
+
+
+@dataclass(frozen=True)
+class SentenceLimits:
+    """Sentences of one article past ``max_sentences`` are dropped (``over_sentence_limit``),
+    and a sentence longer than ``max_chars`` characters too (``too_long``: no parse, no embedding)."""
+
+    max_sentences: int | None = None
+    max_chars: int | None = None
+
+
+def _article_sentences(
+    text: str, title: str | None, *, min_words: int, limits: SentenceLimits = SentenceLimits()
+) -> Iterator[tuple[int, Sentence, str | None]]:
+    seen: set[str] = set()
+    title_key = _normalise(title) if title else None
+    for idx, sentence in enumerate(split_sentences(text)):
+        if limits.max_sentences is not None and idx >= limits.max_sentences:
+            yield idx, sentence, "over_sentence_limit"
+            continue
+        if limits.max_chars is not None and len(sentence.text) > limits.max_chars:
+            yield idx, sentence, "too_long"
+            continue
+        key = _normalise(sentence.text)
+        reason = None
+        if title_key is not None and key == title_key:
+            reason = "headline"
+        elif (idx == 0 and title_key is None and not _TERMINAL.search(sentence.text)
+              and "\n" in text[sentence.end:sentence.end + 2]):
+            # a first line with no closing punctuation is the headline of a plain-text article
+            reason = "headline"
+        reason = reason or drop_reason(sentence.text, min_words=min_words)
+        if reason is None and key in seen:
+            reason = "duplicate_in_article"
+        seen.add(key)
+        yield idx, sentence, reason
+
+
+def extract_claims(articles: pd.DataFrame, *, min_words: int = 5,
+                   limits: SentenceLimits = SentenceLimits()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split ``articles`` into (claims, dropped) frames; see :mod:`corroborate.schema`."""
+    require_columns(articles, ("article_id", "source", "text"), "articles")
+    claims: list[tuple[object, ...]] = []
+    dropped: list[tuple[object, ...]] = []
+    titles = articles["title"] if "title" in articles.columns else [None] * len(articles)
+    for article_id, source, text, title in zip(
+        articles["article_id"], articles["source"], articles["text"], titles, strict=True
+    ):
+        title = title if isinstance(title, str) else None
+        for idx, sentence, reason in _article_sentences(text, title, min_words=min_words, limits=limits):
+            if reason is None:
+                claims.append((f"{article_id}:{idx}", article_id, source, idx,
+                               sentence.start, sentence.end, sentence.text))
+            else:
+                dropped.append((article_id, source, idx, sentence.start, sentence.end,
+                                sentence.text, reason))
+    claims_frame = pd.DataFrame(claims, columns=list(CLAIM_COLUMNS))
+    dropped_frame = pd.DataFrame(dropped, columns=list(DROPPED_COLUMNS))
+    for frame in (claims_frame, dropped_frame):
+        for col in ("sent_idx", "start", "end"):
+            frame[col] = frame[col].astype("int64")
+    return claims_frame, dropped_frame
+
+
+__all__ = ["Sentence", "SentenceLimits", "split_sentences", "extract_claims", "drop_reason"]

@@ -1,0 +1,50 @@
+"""Link each denial to the claim it denies.
+
+"Kremlin spokesman Dmitry Peskov denied that North Korean troops had been
+deployed to Russia" sits in a cluster of its own (negation barely moves an
+embedding, but its wording differs). Its denied clause (``content``, from
+:mod:`corroborate.text.attribution`) is embedded and linked to the nearest
+non-denying claim within ``threshold`` cosine distance in another cluster, so
+the report shows the claim and its denial together and the confidence counts
+the denial (``contested``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..embed.base import Embedder
+from ..ties import first_near_max, unit_rows
+
+#: the fields of a denying claim that a linked cluster needs
+DENIAL_FIELDS = ("claim_id", "source", "attributed_to", "copy_kind", "copy_name", "text")
+
+
+def link_denials(claims: pd.DataFrame, content: pd.Series, embeddings: np.ndarray,
+                 embedder: Embedder, *, threshold: float) -> dict[int, list[dict[str, Any]]]:
+    """``cluster_id -> [denying claim records]`` (records: :data:`DENIAL_FIELDS`).
+
+    ``content`` is the denied clause of each claim (``None`` when it does not deny).
+    """
+    is_denial = (claims["stance"] == "denied").to_numpy(dtype=bool)
+    has_content = np.array([isinstance(c, str) and bool(c) for c in content], dtype=bool)
+    denied = np.flatnonzero(is_denial & has_content)
+    asserting = np.flatnonzero(~is_denial)
+    links: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if not len(denied) or not len(asserting):
+        return links
+    vectors = unit_rows(embedder.encode([str(content.iloc[i]) for i in denied]))
+    similarity = vectors @ embeddings[asserting].T
+    cluster = claims["cluster_id"].to_numpy(dtype=np.int64)
+    for row, i in enumerate(denied):
+        best = first_near_max(similarity[row])         # the first of near ties: no CPU decides
+        target = asserting[best]
+        if 1.0 - float(similarity[row, best]) <= threshold and cluster[i] != cluster[target]:
+            record = claims.iloc[i]
+            links[int(cluster[target])].append(
+                {f: (record[f] if isinstance(record[f], str) else None) for f in DENIAL_FIELDS})
+    return links
