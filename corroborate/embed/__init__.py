@@ -1,6 +1,9 @@
 """Embedding stage: the :class:`Embedder` protocol, the sentence-transformers
 backend, the same model exported to ONNX (onnxruntime, OpenVINO), and an on-disk
-cache that wraps any embedder."""
+cache that wraps any embedder.
+
+In: texts (claims, article leads, denied clauses). Out: one float32 vector per text, row i for
+text i (the pipeline makes them unit length in float64, :func:`corroborate.ties.unit_rows`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Reports: a :class:`Report` holds the numbers; each format has its renderer.
+"""Report stage: a :class:`Report` holds the numbers; each format has its renderer.
+
+In: a fitted run's frames and cluster scores (:class:`~corroborate.report.model.FittedRun`), or
+an output folder read back (``folder``, ``fields``). Out: the files of an output folder
+(JSONL, CSV, report.md, report.html, claimreview.jsonl) and the terminal table.
 
 ``model`` (the Report and its JSON form), ``sheets`` (what the HTML shows),
 ``reasons`` (reasons in words), ``templating`` (the Jinja2 environment),

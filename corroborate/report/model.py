@@ -22,6 +22,7 @@ from ..atomic import to_jsonable
 from ..schema import QUANTITY_COLUMNS
 from ..scoring.cluster_score import ClusterScore
 from ..text.quantities import quantities_by_claim
+from ..times import iso_time
 from .folder import MAX_FILE_BYTES, read_folder
 
 #: characters of article text shown on each side of a claim ("in context")
@@ -41,17 +42,8 @@ def _package_version() -> str:
         return "0+unknown"
 
 
-def _iso(t: Any) -> str | None:
-    """ISO text of a time; ``None`` for every kind of missing (None, NaT, NaN)."""
-    if t is None or t is pd.NaT or (isinstance(t, float) and t != t):
-        return None
-    if isinstance(t, pd.Timestamp):
-        return None if pd.isna(t) else t.isoformat()
-    return str(t)
-
-
 def _isos(values: Any) -> list[str | None]:
-    return [_iso(t) for t in list(values)]      # never Series.map: it turns None back into NaN
+    return [iso_time(t) for t in list(values)]      # never Series.map: it turns None back into NaN
 
 
 def _context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, str]:
