@@ -13,11 +13,17 @@ common, and each connected group is one cluster. Only specific counted units
 group claims: a unit listed in ``data/units.toml`` ``[figures] not_grouped``
 ("people", which says nothing about what happened to them), unlisted plural
 nouns, money, percentages and durations stay with their text clusters.
+
+A figure is the count of one referent (:mod:`corroborate.text.referents`): when the claims of an
+event count the killed of two sides ("219 Palestinians", "12 people in Israel"), each side is
+its own figure, so one never shows as dissent against the other (:func:`referent_groups`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -26,6 +32,10 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from ..lexicons import data_file
+from ..text.referents import referent_words, same_referent
+
+#: how far a figure naming no referent may lie outside the span of one referent's figures and join it
+SPAN_TOLERANCE = 0.1
 
 
 @lru_cache(maxsize=1)
@@ -51,28 +61,110 @@ def figure_claims(claims: pd.DataFrame, quantities: pd.DataFrame) -> dict[str, f
 def group_figures(labels: np.ndarray, claims: pd.DataFrame, quantities: pd.DataFrame) -> np.ndarray:
     """Labels with each event's counting claims moved into figure clusters.
 
-    ``claims`` needs ``claim_id`` and ``event_id`` (row i is label i). Claims
-    that count nothing keep their text cluster. Labels are renumbered by first
-    appearance.
+    ``claims`` needs ``claim_id``, ``event_id`` and ``text`` (row i is label i). Claims that
+    count nothing keep their text cluster; so does a claim whose figure cannot be told to count
+    one referent (:func:`referent_groups`). Labels are renumbered by first appearance.
     """
     labels = np.asarray(labels, dtype=np.int64).copy()
-    units_of = figure_claims(claims, quantities)
-    if not units_of:
+    grouped = figure_units()
+    counted = quantities[(quantities["kind"] == "count") & quantities["unit"].isin(grouped)]
+    if counted.empty:
         return pd.factorize(labels)[0] if len(labels) else labels
-    node_of: dict[tuple[int, str], int] = {}
-    rows, links = [], []
-    for row, (claim_id, event) in enumerate(zip(claims["claim_id"], claims["event_id"], strict=True)):
-        units = units_of.get(str(claim_id))
-        if not units:
-            continue
-        nodes = [node_of.setdefault((int(event), u), len(node_of)) for u in sorted(units)]
-        links += [(nodes[0], other) for other in nodes[1:]]
-        rows.append((row, nodes[0]))
-    # a claim counting two units joins their figures: the connected (event, unit) pairs are one cluster
+    row_of = {str(c): i for i, c in enumerate(claims["claim_id"])}
+    texts, events = claims["text"].tolist(), claims["event_id"].tolist()
+    stated: dict[tuple[int, str], list[Stated]] = defaultdict(list)
+    for q in counted.itertuples(index=False):
+        row = row_of.get(str(q.claim_id))
+        if row is not None:
+            stated[(int(events[row]), str(q.unit))].append(Stated(
+                row, float(q.value), float(q.low), float(q.high), referent_words(texts[row], int(q.start), int(q.end))))
+    node_of: dict[tuple[int, str, int], int] = {}
+    nodes_of_row: dict[int, list[int]] = defaultdict(list)
+    for (event, unit), figures in sorted(stated.items()):
+        for row, group in sorted(referent_groups(figures).items()):
+            nodes_of_row[row].append(node_of.setdefault((event, unit, group), len(node_of)))
+    # a claim counting two things joins their figures: the connected (event, unit, referent) are one cluster
+    links = [(nodes[0], other) for nodes in nodes_of_row.values() for other in nodes[1:]]
     a, b = zip(*links, strict=True) if links else ((), ())
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(node_of), len(node_of)))
     _, figure = connected_components(graph, directed=False)
     next_label = int(labels.max()) + 1
-    for row, node in rows:
-        labels[row] = next_label + figure[node]
+    for row in sorted(nodes_of_row):
+        labels[row] = next_label + figure[nodes_of_row[row][0]]
     return pd.factorize(labels)[0]
+
+
+@dataclass(frozen=True)
+class Stated:
+    """One figure a claim states for a unit: its row, its interval and the names of its referent."""
+
+    row: int
+    value: float
+    low: float
+    high: float
+    names: frozenset[str]
+
+
+def referent_groups(figures: Sequence[Stated]) -> dict[int, int]:
+    """Row -> referent group of the figures one event states for one unit.
+
+    With one referent named (or none), every claim is one figure, as in local news ("two
+    people were killed"). With two or more ("219 Palestinians", "12 people in Israel"), each
+    is its own figure; a claim that names none joins the one referent whose stated figures'
+    span (widened by :data:`SPAN_TOLERANCE`) its interval meets, and no figure when it fits none
+    or several; a claim naming two referents for one unit joins none.
+    """
+    stated_names: dict[int, list[frozenset[str]]] = defaultdict(list)
+    for f in figures:
+        stated_names[f.row].append(f.names)
+    rows = sorted(stated_names)
+    # a claim stating the unit for two referents ("219 Palestinians and 12 Israelis") is no one figure
+    several = {r for r, sets in stated_names.items()
+               if any(not same_referent(x, y) for i, x in enumerate(sets) if x for y in sets[i + 1:] if y)}
+    names_of = {r: frozenset().union(*sets) for r, sets in stated_names.items() if r not in several}
+    named = [r for r in rows if names_of.get(r)]
+    index = {r: i for i, r in enumerate(named)}
+    edges = [(index[x], index[y]) for i, x in enumerate(named) for y in named[i + 1:]
+             if same_referent(names_of[x], names_of[y])]
+    a, b = zip(*edges, strict=True) if edges else ((), ())
+    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(named), len(named)))
+    n_groups, group = connected_components(graph, directed=False) if named else (0, np.zeros(0, dtype=np.int32))
+    if n_groups <= 1:
+        return {r: 0 for r in rows}
+    group = _merge_agreeing(group, named, figures)
+    n_groups = int(group.max()) + 1
+    if n_groups <= 1:
+        return {r: 0 for r in rows}
+    out = {r: int(group[index[r]]) for r in named}
+    spans = _spans(out, figures, n_groups)
+    for r in rows:
+        if r in several or names_of.get(r):
+            continue
+        fits = {g for f in figures if f.row == r for g, (lo, hi) in spans.items()
+                if f.low <= hi * (1 + SPAN_TOLERANCE) and lo * (1 - SPAN_TOLERANCE) <= f.high}
+        if len(fits) == 1:
+            out[r] = fits.pop()
+    return out
+
+
+def _spans(group_of: dict[int, int], figures: Sequence[Stated], n_groups: int) -> dict[int, tuple[float, float]]:
+    """The smallest and largest figure each referent group states."""
+    spans = {}
+    for g in range(n_groups):
+        values = [f.value for f in figures if group_of.get(f.row) == g]
+        spans[g] = (min(values), max(values))
+    return spans
+
+
+def _merge_agreeing(group: np.ndarray, named: list[int], figures: Sequence[Stated]) -> np.ndarray:
+    """Referent groups whose figures agree are one figure after all: "two Raleigh men" and "two
+    people killed in Durham" count the same victims under two place names. Only groups whose
+    figures cannot agree (their spans, widened by :data:`SPAN_TOLERANCE`, do not meet) stay apart."""
+    n = int(group.max()) + 1
+    spans = _spans({r: int(group[i]) for i, r in enumerate(named)}, figures, n)
+    pairs = [(a, b) for a in range(n) for b in range(a + 1, n)
+             if spans[a][0] * (1 - SPAN_TOLERANCE) <= spans[b][1] * (1 + SPAN_TOLERANCE)
+             and spans[b][0] * (1 - SPAN_TOLERANCE) <= spans[a][1] * (1 + SPAN_TOLERANCE)]
+    x, y = zip(*pairs, strict=True) if pairs else ((), ())
+    _, merged = connected_components(coo_matrix((np.ones(len(x)), (x, y)), shape=(n, n)), directed=False)
+    return pd.factorize(merged[group])[0]

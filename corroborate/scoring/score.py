@@ -176,6 +176,17 @@ def _majority_generic(members: Sequence[Mapping[str, Any]]) -> int:
     return max(generic) if len(generic) * 2 > len(spans) else 0
 
 
+def _headline_rows(score: ClusterScore, rows: list[int], records: list[dict[str, Any]],
+                   q_by_claim: Mapping[str, list[dict[str, Any]]]) -> list[int]:
+    """The rows that may head a cluster's card: never a claim whose figure its sources reject,
+    and, when the card shows a figure, only claims that state a figure of that unit."""
+    dissenting = {c for q in score.quantities for d in q.dissent for c in d.claim_ids}
+    agreeing = [i for i in rows if records[i]["claim_id"] not in dissenting]
+    unit = score.extra.get("headline_unit")
+    stating = [i for i in agreeing if any(q.get("unit") == unit for q in q_by_claim.get(records[i]["claim_id"], []))]
+    return stating or (agreeing if len(agreeing) < len(rows) else [])
+
+
 def score_clusters(claims: pd.DataFrame, quantities: pd.DataFrame, embeddings: np.ndarray,
                    published: Mapping[str, Any], truth: TruthDiscovery,
                    denials: Mapping[int, Sequence[Mapping[str, Any]]], context: ScoringContext) -> list[ClusterScore]:
@@ -221,13 +232,10 @@ def score_clusters(claims: pd.DataFrame, quantities: pd.DataFrame, embeddings: n
             reliability=reliability, linked_denials=denials.get(label, []),
             event_id=int(members[0]["event_id"]), generic_events=_majority_generic(members),
             event_groups=event_groups.get(int(members[0]["event_id"]), 1)), context)
-        dissenting = {c for q in score.quantities for d in q.dissent for c in d.claim_ids}
-        if records[medoids[label]]["claim_id"] in dissenting:
-            # never headline a cluster with the figure its sources reject
-            agreeing = [i for i in rows if records[i]["claim_id"] not in dissenting]
-            if agreeing:
-                best = agreeing[medoid_index(embeddings[agreeing])]
-                score = replace(score, representative=records[best]["text"])
+        heads = _headline_rows(score, rows, records, q_by_claim)
+        if heads and medoids[label] not in heads:
+            best = heads[medoid_index(embeddings[heads])]
+            score = replace(score, representative=records[best]["text"])
         scores.append(score)
     # an isotonic calibrator has flat steps: within one, the model's score still ranks
     scores.sort(key=lambda s: (-s.confidence, -s.extra.get("score", 0.0), -s.n_sources, s.cluster_id))

@@ -1,0 +1,74 @@
+"""Whose figure it is: the proper words that name what a number counts.
+
+"At least 219 Palestinian deaths", "killed at least seven Israelis" and "12 people have died in
+Israel" all count the killed of one war, but not the same people. A figure's **referent** is
+read from the words that state it: the capitalised words inside the stated quantity and in the
+counted noun phrase and its predicate right after it, up to the end of the clause ("12 people
+have died in Israel", "seven Israelis"). Sentence-initial words, months and weekdays are
+not names.
+
+Two referents are the same when they share a name, spelled as a people or as a place: a word
+that begins the other one, or that shares its first :data:`STEM` letters, matches ("Israel",
+"Israeli", "Israelis"; "Palestinian", "Palestinians", "Palestine"). A figure with no such words
+has no referent (most local reports: "two people were killed").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+#: letters two spellings of one name share at least ("ukrain": Ukraine, Ukrainian)
+STEM = 5
+#: how many words after the quantity the counted phrase may run
+WINDOW = 8
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|[,.;:!?()\"“”]")
+#: words that end the counted phrase and its predicate (a new clause begins)
+_STOP = frozenset("""
+    who which that when while after before as because since but and or than including according
+    said says say told
+""".split())
+_NOT_NAMES = frozenset("""
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    the a an at least more than about nearly some almost up to over
+""".split())
+
+
+def referent_words(text: str, start: int, end: int) -> frozenset[str]:
+    """The names (casefolded) in the quantity ``text[start:end]`` and the phrase it counts."""
+    names: set[str] = set()
+    inside = [m for m in _WORD.finditer(text, start, end)]
+    for m in inside:
+        _take(text, m.start(), m.group(), names)
+    after = _WORD.finditer(text, end)
+    for n, m in enumerate(after):
+        word = m.group()
+        if n >= WINDOW or word in ",.;:!?()\"“”":
+            break
+        if word.casefold() in _STOP:
+            break
+        _take(text, m.start(), word, names)
+    return frozenset(names)
+
+
+def _take(text: str, at: int, word: str, names: set[str]) -> None:
+    low = word.casefold()
+    if not word[:1].isupper() or low in _NOT_NAMES or len(low) < 3:
+        return
+    before = text[:at].rstrip()
+    if not before or before.endswith((".", "!", "?", "\n")):
+        return                                  # a sentence-initial word is not known to be a name
+    names.add(low.rstrip("'’").removesuffix("'s").removesuffix("’s"))
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one people or place: one begins the other, or they share :data:`STEM` letters."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) or (len(short) >= STEM and long[:STEM] == short[:STEM])
+
+
+def same_referent(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Do two (non-empty) referents share a name?"""
+    return any(same_name(x, y) for x in a for y in b)
