@@ -30,10 +30,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+from scipy.special import expit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.realnews import PairCounts, incident_folds, load_dev, pair_counts  # noqa: E402
+from benchmarks.realnews import PairCounts, incident_folds, load_dev, pair_counts, read_jsonl  # noqa: E402
 from benchmarks.results import commit, machine, set_model_settings, update_section  # noqa: E402
 from corroborate import Config, extract_claims, read_articles  # noqa: E402
 from corroborate.config import models_dir  # noqa: E402
@@ -58,10 +59,31 @@ class Folds:
 
     def __init__(self, ids: list[str], gold: dict[str, str], pairs: PairFeatures, k: int) -> None:
         self.ids, self.gold, self.pairs, self.k = ids, gold, pairs, k
+        self.min_precision = MIN_PRECISION
+        self.regularisation = 1.0
         incident = np.array([gold[a] for a in ids])
         self.same = (incident[pairs.left] == incident[pairs.right]).astype(int)
         fold_of = incident_folds(gold.values(), k)
         self.fold = np.array([fold_of[gold[a]] for a in ids])
+
+    @classmethod
+    def concat(cls, parts: list[Folds], k: int) -> Folds:
+        """Several corpora as one: their pairs never cross (no candidate pair joins two corpora),
+        folds are drawn over all their incidents together."""
+        ids: list[str] = []
+        gold: dict[str, str] = {}
+        left, right, values, bare = [], [], [], []
+        for part in parts:
+            offset = len(ids)
+            ids += part.ids
+            gold.update(part.gold)
+            left.append(part.pairs.left + offset)
+            right.append(part.pairs.right + offset)
+            values.append(part.pairs.values)
+            bare.append(part.pairs.bare)
+        pairs = PairFeatures(left=np.concatenate(left), right=np.concatenate(right),
+                             values=np.vstack(values), bare=np.concatenate(bare))
+        return cls(ids, gold, pairs, k)
 
     def articles(self, k: int, inside: bool) -> list[str]:
         return [a for a, f in zip(self.ids, self.fold, strict=True) if (f == k) == inside]
@@ -75,7 +97,7 @@ class Folds:
         best, best_key = float(CUTS[0]), (-1, -1.0)
         for cut in CUTS:
             counts = pair_counts(self.group(probability, float(cut)), self.gold, articles)
-            key = (int(counts.precision >= MIN_PRECISION), counts.f1)
+            key = (int(counts.precision >= self.min_precision), counts.f1)
             if key > best_key:
                 best, best_key = float(cut), key
         return best
@@ -90,8 +112,8 @@ class Folds:
         for k in folds:
             train = inside & (self.fold[self.pairs.left] != k) & (self.fold[self.pairs.right] != k)
             test = inside & ((self.fold[self.pairs.left] == k) | (self.fold[self.pairs.right] == k))
-            weights, intercept = fit_event_model(X[train], self.same[train], names=names)
-            probability[test] = 1.0 / (1.0 + np.exp(-(intercept + X[test] @ np.array(list(weights.values())))))
+            weights, intercept = fit_event_model(X[train], self.same[train], names=names, regularisation=self.regularisation)
+            probability[test] = expit(intercept + X[test] @ np.array(list(weights.values())))
         return probability
 
     def fit_without(self, k: int, columns: list[int] | None = None) -> tuple[dict[str, float], float, float]:
@@ -102,7 +124,8 @@ class Folds:
         cut = self.choose_cut(self.held_out_probability(columns, others), self.articles(k, inside=False))
         train = (self.fold[self.pairs.left] != k) & (self.fold[self.pairs.right] != k)
         weights, intercept = fit_event_model(self.pairs.values[train][:, columns], self.same[train],
-                                             names=[FEATURES[c] for c in columns])
+                                             names=[FEATURES[c] for c in columns],
+                                             regularisation=self.regularisation)
         return weights, intercept, cut
 
     def cross_validate(self, columns: list[int]) -> tuple[list[tuple[int, float, PairCounts]], PairCounts]:
@@ -111,12 +134,46 @@ class Folds:
         X = self.pairs.values[:, columns]
         for k in range(self.k):
             weights, intercept, cut = self.fit_without(k, columns)
-            probability = 1.0 / (1.0 + np.exp(-(intercept + X @ np.array(list(weights.values())))))
+            probability = expit(intercept + X @ np.array(list(weights.values())))
             counts = pair_counts(self.group(probability, cut), self.gold, self.articles(k, inside=True),
                                  touching=True)
             rows.append((k, cut, counts))
             pooled = pooled + counts
         return rows, pooled
+
+
+def held_out_by_corpus(folds: Folds, columns: list[int], corpora: dict[str, set[str]]
+                       ) -> dict[str, PairCounts]:
+    """Held-out pooled pair counts of each corpus's articles (fit and cut as in ``cross_validate``)."""
+    X = folds.pairs.values[:, columns]
+    out = {name: PairCounts(0, 0, 0) for name in corpora}
+    for k in range(folds.k):
+        weights, intercept, cut = folds.fit_without(k, columns)
+        grouped = folds.group(expit(intercept + X @ np.array(list(weights.values()))), cut)
+        inside = folds.articles(k, inside=True)
+        for name, members in corpora.items():
+            out[name] = out[name] + pair_counts(grouped, folds.gold, [a for a in inside if a in members],
+                                                touching=True)
+    return out
+
+
+class _Stories:
+    """The AllSides dev corpus (../shared/realnews/make_stories.py) in the shape of ``load_dev``."""
+
+    def __init__(self, folder: Path) -> None:
+        gold = read_jsonl(folder / "gold.jsonl")
+        late = [g for g in gold if str(g["date"])[:10] > "2021-07-31"]
+        if late:
+            raise SystemExit(f"{folder}: {len(late)} stories after July 2021: held out, never used")
+        self.corpus_path = folder / "corpus.jsonl"
+        self.incident_of = {a: g["incident_id"] for g in gold for a in g["article_ids"]}
+
+
+def load_dev_any(folder: str):  # type: ignore[no-untyped-def]
+    """The GVA dev corpus (``load_dev``, years checked) or the AllSides one (stories checked)."""
+    path = Path(folder)
+    first = read_jsonl(path / "gold.jsonl")[:1]
+    return _Stories(path) if first and str(first[0]["incident_id"]).startswith("story-") else load_dev(path)
 
 
 def load_folds(dev, k: int = 5) -> Folds:  # type: ignore[no-untyped-def]
@@ -136,30 +193,50 @@ def load_folds(dev, k: int = 5) -> Folds:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", default="/tmp/realnews/dev/full")
+    ap.add_argument("--data", action="append", help="a dev corpus folder (repeat: fitted jointly); "
+                    "default /tmp/realnews/dev/full")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--min-precision", type=float, default=MIN_PRECISION,
+                    help=f"the cut is the best pair F1 at this precision on the training folds (default {MIN_PRECISION})")
     ap.add_argument("--no-ablation", action="store_true")
+    ap.add_argument("--regularisation", type=float, default=1.0,
+                    help="C of the logistic regression on standardised features (smaller: smoother)")
+    ap.add_argument("--drop", action="append", default=[], metavar="FEATURE",
+                    help="leave a feature out (its weight is 0); repeatable")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
-    dev = load_dev(args.data)
+    data = args.data or ["/tmp/realnews/dev/full"]
     started = time.perf_counter()
-    folds = load_folds(dev, args.folds)
+    parts = [load_folds(load_dev_any(d), args.folds) for d in data]
+    folds = parts[0] if len(parts) == 1 else Folds.concat(parts, args.folds)
+    folds.min_precision = args.min_precision
+    folds.regularisation = args.regularisation
+    corpora = {d: set(part.ids)
+               for d, part in zip(data, parts, strict=True)}
     ids, gold, pairs = folds.ids, folds.gold, folds.pairs
     features_s = time.perf_counter() - started
     n_gold_pairs = pair_counts(gold, gold).gold
     print(f"{len(ids)} articles, {len(pairs.left)} candidate pairs, {int(folds.same.sum())} of "
           f"{n_gold_pairs} gold pairs among them; features in {features_s:.1f} s")
 
-    everything = list(range(len(FEATURES)))
+    unknown = sorted(set(args.drop) - set(FEATURES))
+    if unknown:
+        raise SystemExit(f"--drop: unknown feature(s) {', '.join(unknown)}")
+    everything = [i for i, f in enumerate(FEATURES) if f not in args.drop]
     fold_rows, pooled = folds.cross_validate(everything)
+    by_corpus = held_out_by_corpus(folds, everything, corpora) if len(corpora) > 1 else {}
     ablation = []
     if not args.no_ablation:
-        for i, name in enumerate(FEATURES):
+        for i in everything:
+            name = FEATURES[i]
             _, without = folds.cross_validate([c for c in everything if c != i])
             ablation.append((name, without))
             print(f"  without {name}: F1 {without.f1:.3f}")
 
-    weights, intercept = fit_event_model(pairs.values, folds.same)
+    fitted_weights, intercept = fit_event_model(pairs.values[:, everything], folds.same,
+                                                names=[FEATURES[i] for i in everything],
+                                                regularisation=args.regularisation)
+    weights = {f: fitted_weights.get(f, 0.0) for f in FEATURES}       # a dropped feature weighs 0
     probability = EventModel(weights, intercept, 0.5).probability(pairs.values)
     cut = folds.choose_cut(folds.held_out_probability(everything, list(range(args.folds))), ids)
     fit = pair_counts(folds.group(probability, cut), gold)
@@ -167,14 +244,14 @@ def main() -> None:
     lines = [
         "## Event grouping on real news (tune_events.py)",
         "",
-        f"Command: `python benchmarks/tune_events.py --data {args.data} --write`",
+        "Command: `python benchmarks/tune_events.py " + " ".join(f"--data {d}" for d in data) + " --write`",
         f"Machine: {machine()}; commit {commit()}.",
-        f"Data: the real-news dev corpus (../shared/realnews, incidents 2013-2015): {len(ids)} articles,",
+        f"Data: {', '.join(data)} (dev periods only): {len(ids)} articles,",
         f"{len(set(gold.values()))} incidents, {n_gold_pairs} same-incident article pairs; "
         f"{len(pairs.left)} candidate pairs ({int(folds.same.sum())} of the gold pairs are candidates).",
         f"Model: logistic regression on the {len(FEATURES)} features of `corroborate/grouping/events.py`, "
         "average linkage on 1 - p,",
-        f"the cut chosen on the training folds (best pair F1 at precision >= {MIN_PRECISION}). "
+        f"the cut chosen on the training folds (best pair F1 at precision >= {folds.min_precision}). "
         "A held-out fold is charged",
         "for every predicted pair touching one of its articles.",
         "",
@@ -186,6 +263,8 @@ def main() -> None:
     lines += [
         f"| **held-out, pooled** | | **{pooled.precision:.3f}** | **{pooled.recall:.3f}** | "
         f"**{pooled.f1:.3f}** | {pooled.gold} |",
+        *[f"| held-out, pooled: {name} | | {n.precision:.3f} | {n.recall:.3f} | {n.f1:.3f} | {n.gold} |"
+          for name, n in by_corpus.items()],
         f"| final model on all folds (in-sample; cut from held-out probabilities) | {cut:.2f} | "
         f"{fit.precision:.3f} | {fit.recall:.3f} | {fit.f1:.3f} | {fit.gold} |",
         "",
