@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -51,7 +52,7 @@ def hand_set(X: np.ndarray) -> np.ndarray:
     f = {name: X[:, i] for i, name in enumerate(FEATURES)}
     z = (-1.0 + 0.9 * f["log_independent"] - 2.0 * f["has_figure"] * (1.0 - f["agreement"])
          + 1.0 * f["reliability"] - 2.0 * f["denied"] - 0.5 * f["hedged"])
-    return 1.0 / (1.0 + np.exp(-z))
+    return expit(z)
 
 
 def held_out_isotonic(score: np.ndarray, y: np.ndarray, groups: np.ndarray) -> np.ndarray:
