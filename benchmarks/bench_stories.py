@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.realnews import pair_counts, read_jsonl  # noqa: E402
 from benchmarks.results import commit, machine, update_section  # noqa: E402
+from corroborate.cli import main as cli  # noqa: E402
 
 STORIES_DIR = Path("/tmp/realnews/stories/dev")
 GVA_DIR = Path("/tmp/realnews/dev/full")
@@ -132,8 +133,6 @@ def figure_measures(out: Path, labels: dict[tuple[str, str, float], str]) -> dic
 
 
 def _score(folder: Path, tmp: Path, name: str) -> Path:
-    from corroborate.cli import main as cli
-
     out = tmp / name
     code = cli(["score", str(folder / "corpus.jsonl"), "-o", str(out), "-q"])
     if code:

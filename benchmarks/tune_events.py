@@ -128,33 +128,25 @@ class Folds:
                                              regularisation=self.regularisation)
         return weights, intercept, cut
 
-    def cross_validate(self, columns: list[int]) -> tuple[list[tuple[int, float, PairCounts]], PairCounts]:
-        """Outer folds: fit on the others, cut chosen on the others' inner held-out probabilities."""
+    def cross_validate(self, columns: list[int], corpora: dict[str, set[str]] | None = None
+                       ) -> tuple[list[tuple[int, float, PairCounts]], PairCounts, dict[str, PairCounts]]:
+        """Outer folds: fit on the others, cut chosen on the others' inner held-out probabilities.
+        Returns the rows per fold, the pooled counts, and the pooled counts of each of ``corpora``
+        (name -> its article ids)."""
         rows, pooled = [], PairCounts(0, 0, 0)
+        by_corpus = {name: PairCounts(0, 0, 0) for name in corpora or {}}
         X = self.pairs.values[:, columns]
         for k in range(self.k):
             weights, intercept, cut = self.fit_without(k, columns)
-            probability = expit(intercept + X @ np.array(list(weights.values())))
-            counts = pair_counts(self.group(probability, cut), self.gold, self.articles(k, inside=True),
-                                 touching=True)
+            grouped = self.group(expit(intercept + X @ np.array(list(weights.values()))), cut)
+            inside = self.articles(k, inside=True)
+            counts = pair_counts(grouped, self.gold, inside, touching=True)
             rows.append((k, cut, counts))
             pooled = pooled + counts
-        return rows, pooled
-
-
-def held_out_by_corpus(folds: Folds, columns: list[int], corpora: dict[str, set[str]]
-                       ) -> dict[str, PairCounts]:
-    """Held-out pooled pair counts of each corpus's articles (fit and cut as in ``cross_validate``)."""
-    X = folds.pairs.values[:, columns]
-    out = {name: PairCounts(0, 0, 0) for name in corpora}
-    for k in range(folds.k):
-        weights, intercept, cut = folds.fit_without(k, columns)
-        grouped = folds.group(expit(intercept + X @ np.array(list(weights.values()))), cut)
-        inside = folds.articles(k, inside=True)
-        for name, members in corpora.items():
-            out[name] = out[name] + pair_counts(grouped, folds.gold, [a for a in inside if a in members],
-                                                touching=True)
-    return out
+            for name, members in (corpora or {}).items():
+                by_corpus[name] = by_corpus[name] + pair_counts(
+                    grouped, self.gold, [a for a in inside if a in members], touching=True)
+        return rows, pooled, by_corpus
 
 
 class _Stories:
@@ -223,13 +215,12 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"--drop: unknown feature(s) {', '.join(unknown)}")
     everything = [i for i, f in enumerate(FEATURES) if f not in args.drop]
-    fold_rows, pooled = folds.cross_validate(everything)
-    by_corpus = held_out_by_corpus(folds, everything, corpora) if len(corpora) > 1 else {}
+    fold_rows, pooled, by_corpus = folds.cross_validate(everything, corpora if len(corpora) > 1 else None)
     ablation = []
     if not args.no_ablation:
         for i in everything:
             name = FEATURES[i]
-            _, without = folds.cross_validate([c for c in everything if c != i])
+            _, without, _ = folds.cross_validate([c for c in everything if c != i])
             ablation.append((name, without))
             print(f"  without {name}: F1 {without.f1:.3f}")
 

@@ -235,12 +235,13 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         claims, dropped = claims_stage(frame, cfg)
         lap("claims")
         embedder = self._resolve_embedder(cfg)
-        article_events = event_stage(frame, claims, embedder, self._resolve_event_grouper(cfg))
+        repeats = outlet_repeats(claims)
+        article_events = event_stage(frame, claims, repeats, embedder, self._resolve_event_grouper(cfg))
         frame = frame.assign(event_id=article_events)
         claims = claims.assign(event_id=claims["article_id"].map(
             dict(zip(frame["article_id"], article_events, strict=True))).astype("int64"))
         lap("events")
-        claims, dropped = drop_furniture(claims, dropped, recurring_across_events(claims, outlet_repeats(claims)))
+        claims, dropped = drop_furniture(claims, dropped, recurring_across_events(claims, repeats))
         lap("furniture")
         # spaCy parses on one core; an exported backend embeds the claims meanwhile on worker threads
         # that release the GIL (torch, or an embedder passed in, waits its turn: torch's threads

@@ -25,7 +25,6 @@ from .grouping.event_grouper import (
 from .grouping.events import kept_text, lead_text
 from .grouping.facts import split_conflicting_facts
 from .grouping.figures import figure_claims, group_figures
-from .grouping.furniture import outlet_repeats
 from .grouping.generic import generic_span
 from .ingest import Corpus, read_corpus
 from .ingest.limits import limit_articles
@@ -64,12 +63,13 @@ def claims_stage(articles: pd.DataFrame, cfg: Config) -> tuple[pd.DataFrame, pd.
         max_sentences=cfg.max_sentences_per_article, max_chars=cfg.max_sentence_chars))
 
 
-def event_stage(articles: pd.DataFrame, claims: pd.DataFrame, embedder: Embedder,
+def event_stage(articles: pd.DataFrame, claims: pd.DataFrame, repeats: np.ndarray, embedder: Embedder,
                 grouper: EventGrouper) -> np.ndarray:
-    """An event id per article, from its lead's vector and its text without outlet repeats."""
+    """An event id per article, from its lead's vector and its text without the sentences its outlet
+    repeats on other pages (``repeats``: :func:`corroborate.grouping.furniture.outlet_repeats`)."""
     leads = unit_rows(embedder.encode([lead_text(t, x) for t, x in zip(articles["title"], articles["text"],
                                                                          strict=True)]))
-    kept = kept_text(articles, claims[~outlet_repeats(claims)])
+    kept = kept_text(articles, claims[~repeats])
     return checked_events(grouper.group(articles, leads, kept), len(articles))
 
 

@@ -48,10 +48,14 @@ def figure_units() -> frozenset[str]:
     return frozenset(names - set(units["figures"]["not_grouped"]))
 
 
+def counted_figures(quantities: pd.DataFrame) -> pd.DataFrame:
+    """The quantities that state a figure: counts of a unit of :func:`figure_units`."""
+    return quantities[(quantities["kind"] == "count") & quantities["unit"].isin(figure_units())]
+
+
 def figure_claims(claims: pd.DataFrame, quantities: pd.DataFrame) -> dict[str, frozenset[str]]:
     """claim_id -> the figure units it counts (claims counting none are left out)."""
-    grouped = figure_units()
-    counted = quantities[(quantities["kind"] == "count") & quantities["unit"].isin(grouped)]
+    counted = counted_figures(quantities)
     out: dict[str, set[str]] = defaultdict(set)
     for claim_id, unit in zip(counted["claim_id"], counted["unit"], strict=True):
         out[str(claim_id)].add(str(unit))
@@ -66,8 +70,7 @@ def group_figures(labels: np.ndarray, claims: pd.DataFrame, quantities: pd.DataF
     one referent (:func:`referent_groups`). Labels are renumbered by first appearance.
     """
     labels = np.asarray(labels, dtype=np.int64).copy()
-    grouped = figure_units()
-    counted = quantities[(quantities["kind"] == "count") & quantities["unit"].isin(grouped)]
+    counted = counted_figures(quantities)
     if counted.empty:
         return pd.factorize(labels)[0] if len(labels) else labels
     row_of = {str(c): i for i, c in enumerate(claims["claim_id"])}

@@ -43,7 +43,6 @@ class Lexicon:
     hedge_phrases: re.Pattern[str]
     deny_phrases: re.Pattern[str]
     aliases: dict[str, str]
-    wires: dict[str, str]
 
 
 def _phrases(items: Iterable[str]) -> re.Pattern[str]:
@@ -62,7 +61,6 @@ def lexicon() -> Lexicon:
         hedge_phrases=_phrases(doc["stance"]["hedge_phrases"]),
         deny_phrases=_phrases(doc["stance"]["deny_phrases"]),
         aliases={form: name for name, forms in doc["origins"].items() for form in forms},
-        wires={form: name for name, forms in doc["wires"].items() for form in forms},
     )
 
 
