@@ -30,7 +30,7 @@ if WHY is not None:
 
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,8 @@ def test_event_sheets_and_cards_are_in_order(driver: Any, example: tuple[Any, Pa
     assert "troops" in figures and "10,000" in figures
     # the claims open in context, each with its link
     top.find_element(By.CSS_SELECTOR, "details.all-claims summary").click()
-    marks = top.find_elements(By.CSS_SELECTOR, "ol.claims mark")
+    # the list is built by the page's script on the toggle event, which may land after the click returns
+    marks = WebDriverWait(driver, 5).until(lambda _: top.find_elements(By.CSS_SELECTOR, "ol.claims mark"))
     assert len(marks) == report.clusters[0].n_claims and all(m.is_displayed() for m in marks)
 
 
