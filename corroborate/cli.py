@@ -23,8 +23,7 @@ from .embed.backends import BACKENDS, make_embedder
 from .embed.cache import default_cache_dir
 from .embed.sbert import quiet_model_loading
 from .errors import CorroborateError, InputError, StorageError, describe_no_room, no_room
-from .ingest import read_claims
-from .ingest import read_articles
+from .ingest import read_articles, read_claims
 from .pipeline import Corroborator
 from .report import (
     FORMAT_FILES,

@@ -43,9 +43,11 @@ from sklearn.linear_model import LogisticRegression
 from ..progress import Progress
 from ..text.claims import split_sentences
 from .mentions import proper_words
-from .pairs import FEATURES, PairFeatures, pair_features
+from .pairs import FEATURES, PairFeatures, PreparedArticles
 
 LEAD_SENTENCES = 3
+#: the largest group of close articles whose other candidate pairs are all scored
+DENSE_GROUP = 2000
 
 
 def kept_text(articles: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
@@ -143,13 +145,45 @@ def link_events(n: int, pairs: PairFeatures, probability: np.ndarray,
 
 def group_events(articles: pd.DataFrame, lead_vectors: np.ndarray, model: EventModel, *,
                  kept_text: Sequence[str] | None = None, show_progress: bool = False) -> np.ndarray:
-    """Event id of each article (numbered by first appearance)."""
+    """Event id of each article (numbered by first appearance).
+
+    Candidate pairs come from bounded neighbour searches
+    (:meth:`~corroborate.grouping.pairs.PreparedArticles.candidates`). Within each group of
+    articles linked by close pairs, every pair an all-pairs search would have proposed is
+    then scored too (:func:`close_groups`), so average linkage sees what it saw before:
+    the work is bounded by the size of events, not of the corpus.
+    """
     with Progress(len(FEATURES) + 1, "events", enabled=show_progress and len(articles) > 1, unit="step") as bar:
-        pairs = pair_features(articles, lead_vectors, kept_text=kept_text,
-                              candidate_similarity=model.candidate_similarity, progress=bar)
-        labels = link_events(len(articles), pairs, model.pair_probability(pairs), model.distance_threshold)
+        prepared = PreparedArticles.of(articles, lead_vectors, kept_text)
+        pairs = prepared.features(prepared.candidates(model.candidate_similarity), progress=bar)
+        probability = model.pair_probability(pairs)
+        groups = close_groups(len(articles), pairs, probability, model.distance_threshold)
+        extra = prepared.features(prepared.completed(pairs, groups, model.candidate_similarity))
+        if len(extra.left):
+            pairs, probability = _merged(pairs, probability, extra, model.pair_probability(extra))
+        labels = link_events(len(articles), pairs, probability, model.distance_threshold)
         bar.update()
     return labels
+
+
+def close_groups(n: int, pairs: PairFeatures, probability: np.ndarray, distance_threshold: float,
+                 max_size: int = DENSE_GROUP) -> list[np.ndarray]:
+    """The article rows of each connected group of >= 2 articles joined by pairs within the cut
+    (at most ``max_size`` articles: a larger group is left with the pairs it has)."""
+    close = probability >= 1.0 - distance_threshold - 1e-12
+    graph = coo_matrix((np.ones(int(close.sum())), (pairs.left[close], pairs.right[close])), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    order = np.argsort(component, kind="stable")
+    bounds = np.flatnonzero(np.diff(component[order])) + 1
+    return [m for m in np.split(order, bounds) if 2 <= len(m) <= max_size]
+
+
+def _merged(a: PairFeatures, pa: np.ndarray, b: PairFeatures, pb: np.ndarray) -> tuple[PairFeatures, np.ndarray]:
+    left, right = np.r_[a.left, b.left], np.r_[a.right, b.right]
+    order = np.lexsort((right, left))
+    merged = PairFeatures(left=left[order], right=right[order], values=np.vstack([a.values, b.values])[order],
+                          bare=np.r_[a.bare, b.bare][order])
+    return merged, np.r_[pa, pb][order]
 
 
 def event_table(articles: pd.DataFrame, events: np.ndarray) -> pd.DataFrame:

@@ -38,13 +38,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.neighbors import NearestNeighbors
 
 from ..progress import Progress
 from ..schema import EVENT_FEATURES
 from .mentions import ages, mentioned_days, names, proper_words, streets
+from .neighbours import vector_neighbours, word_neighbours
 
 FEATURES = EVENT_FEATURES
 LEAD_CHARS = 600
@@ -52,6 +52,10 @@ UNKNOWN_DAYS = 3.0
 #: candidate pairs per block when their features are computed (bounds memory, not the result)
 PAIR_BLOCK = 16384
 BARE_CANDIDATE_SIMILARITY = 0.7
+#: partners per article proposed by each candidate search (rare words, proper words, leads)
+NEIGHBOURS = 20
+#: a term named by more articles than this proposes no pair (it is still in the features)
+MAX_DF = 64
 
 Feature = Callable[[], np.ndarray]
 
@@ -74,28 +78,8 @@ def pair_features(articles: pd.DataFrame, lead_vectors: np.ndarray, *,
     ``kept_text`` is each article's text without its furniture (its claims
     joined); the raw text when not given. ``progress`` advances one step per feature.
     """
-    progress = progress or Progress(0, "", enabled=False)
-    texts = _Texts.of(articles, kept_text)
-    body = _tfidf(texts.whole, stop_words="english")
-    proper = _words_tfidf([proper_words(d) for d in texts.whole])
-    vectors = np.asarray(lead_vectors, dtype=np.float64)
-    pairs = _candidate_pairs(body, proper, vectors, candidate_similarity)
-    age_sets = [ages(d) for d in texts.whole]
-    street_sets = [streets(d) for d in texts.whole]
-    features: dict[str, Feature] = {
-        **_word_features(texts, pairs, body, proper),
-        "lead_embedding": lambda: pairs.cosines(vectors),
-        **_specific_features(pairs, age_sets, street_sets),
-        **_publication_features(articles, texts, pairs),
-    }
-    columns = {}
-    for name in FEATURES:                     # one step of the bar per feature of every candidate pair
-        columns[name] = features[name]()
-        progress.update()
-    values = np.column_stack([columns[f] for f in FEATURES]) if len(pairs.left) else \
-        np.zeros((0, len(FEATURES)))
-    return PairFeatures(left=pairs.left, right=pairs.right, values=values,
-                        bare=_bare(texts, pairs, age_sets, street_sets))
+    prepared = PreparedArticles.of(articles, lead_vectors, kept_text)
+    return prepared.features(prepared.candidates(candidate_similarity), progress=progress)
 
 
 @dataclass(frozen=True)
@@ -124,6 +108,22 @@ class _Pairs:
     left: np.ndarray
     right: np.ndarray
 
+    @classmethod
+    def of(cls, a: np.ndarray, b: np.ndarray) -> _Pairs:
+        """The distinct unordered pairs among ``(a[k], b[k])``, self-pairs dropped, in order."""
+        lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+        keep = lo < hi
+        lo, hi = lo[keep], hi[keep]
+        if not len(lo):
+            return cls(left=lo, right=hi)
+        order = np.lexsort((hi, lo))
+        lo, hi = lo[order], hi[order]
+        first = np.r_[True, (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])]
+        return cls(left=lo[first], right=hi[first])
+
+    def where(self, mask: np.ndarray) -> _Pairs:
+        return _Pairs(left=self.left[mask], right=self.right[mask])
+
     def dots(self, matrix: csr_matrix) -> np.ndarray:
         # row-wise dot products of the pairs, without forming the n x n product, a block of pairs at a
         # time: all pairs at once held ~1.6 GB of sparse rows on the real-news corpus (issue 12)
@@ -147,31 +147,111 @@ class _Pairs:
                                                                   strict=True)], dtype=np.float64)
 
 
-def _candidate_pairs(body: csr_matrix, proper: csr_matrix, vectors: np.ndarray,
-                     candidate_similarity: float) -> _Pairs:
-    """Pairs alike in words or proper words, or with near-identical leads even without shared words."""
-    candidates = ((body @ body.T) >= candidate_similarity) + ((proper @ proper.T) >= candidate_similarity)
-    if len(vectors) > 1:                               # near-identical leads, even without shared words
-        candidates = candidates + NearestNeighbors(
-            radius=1.0 - BARE_CANDIDATE_SIMILARITY, metric="cosine", algorithm="brute",
-        ).fit(vectors).radius_neighbors_graph(vectors, mode="connectivity").astype(bool)
-    coo = coo_matrix(candidates)
-    keep = coo.row < coo.col
-    left, right = coo.row[keep].astype(np.int64), coo.col[keep].astype(np.int64)
-    order = np.lexsort((right, left))
-    return _Pairs(left=left[order], right=right[order])
+@dataclass
+class PreparedArticles:
+    """What the pair features read of each article, computed once: its texts, TF-IDF rows,
+    lead vector, ages, streets, dates and outlet. :meth:`candidates` proposes pairs,
+    :meth:`completed` adds the candidates among given groups, :meth:`features` scores pairs."""
+
+    articles: pd.DataFrame
+    texts: _Texts
+    body: csr_matrix
+    proper: csr_matrix
+    vectors: np.ndarray
+    age_sets: list[frozenset[int]]
+    street_sets: list[frozenset[str]]
+    _cache: dict[str, Any]
+
+    @classmethod
+    def of(cls, articles: pd.DataFrame, lead_vectors: np.ndarray,
+           kept_text: Sequence[str] | None = None) -> PreparedArticles:
+        texts = _Texts.of(articles, kept_text)
+        return cls(articles=articles, texts=texts,
+                   body=_tfidf(texts.whole, stop_words="english"),
+                   proper=_words_tfidf([proper_words(d) for d in texts.whole]),
+                   vectors=np.asarray(lead_vectors, dtype=np.float64),
+                   age_sets=[ages(d) for d in texts.whole], street_sets=[streets(d) for d in texts.whole],
+                   _cache={})
+
+    def __len__(self) -> int:
+        return len(self.texts.whole)
+
+    def candidates(self, candidate_similarity: float, neighbours: int = NEIGHBOURS,
+                   max_df: int = MAX_DF) -> _Pairs:
+        """Pairs alike in words or proper words (cosine >= ``candidate_similarity``) among each
+        article's ``neighbours`` nearest by rare terms, or with near-identical leads
+        (:mod:`corroborate.grouping.neighbours`): bounded work per article."""
+        found = [word_neighbours(self.body, neighbours, max_df), word_neighbours(self.proper, neighbours, max_df)]
+        words = _Pairs.of(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]))
+        alike = (words.dots(self.body) >= candidate_similarity) | (words.dots(self.proper) >= candidate_similarity)
+        near = vector_neighbours(self.vectors, neighbours, BARE_CANDIDATE_SIMILARITY)
+        return _Pairs.of(np.r_[words.left[alike], near[0]], np.r_[words.right[alike], near[1]])
+
+    def completed(self, pairs: _Pairs, groups: Sequence[np.ndarray], candidate_similarity: float) -> _Pairs:
+        """The pairs inside each of ``groups`` (article rows) that are alike in words, proper
+        words or leads, as a candidate of an all-pairs search would be, and not in ``pairs``."""
+        a, b = [], []
+        for members in groups:
+            i, j = np.triu_indices(len(members), 1)
+            a.append(members[i])
+            b.append(members[j])
+        if not a:
+            return _Pairs(left=np.zeros(0, dtype=np.int64), right=np.zeros(0, dtype=np.int64))
+        inside = _Pairs.of(np.concatenate(a), np.concatenate(b))
+        known = set(zip(pairs.left.tolist(), pairs.right.tolist(), strict=True))
+        new = np.array([(x, y) not in known for x, y in zip(inside.left.tolist(), inside.right.tolist(),
+                                                            strict=True)], dtype=bool)
+        inside = inside.where(new) if len(new) else inside
+        alike = ((inside.dots(self.body) >= candidate_similarity) | (inside.dots(self.proper) >= candidate_similarity)
+                 | (inside.cosines(self.vectors) >= BARE_CANDIDATE_SIMILARITY))
+        return inside.where(alike)
+
+    def features(self, pairs: _Pairs, progress: Progress | None = None) -> PairFeatures:
+        """The features of ``pairs``; ``progress`` advances one step per feature."""
+        progress = progress or Progress(0, "", enabled=False)
+        features: dict[str, Feature] = {
+            **_word_features(self, pairs),
+            "lead_embedding": lambda: pairs.cosines(self.vectors),
+            **_specific_features(pairs, self.age_sets, self.street_sets),
+            **_publication_features(self, pairs),
+        }
+        columns = {}
+        for name in FEATURES:                 # one step of the bar per feature of every candidate pair
+            columns[name] = features[name]()
+            progress.update()
+        values = np.column_stack([columns[f] for f in FEATURES]) if len(pairs.left) else \
+            np.zeros((0, len(FEATURES)))
+        return PairFeatures(left=pairs.left, right=pairs.right, values=values,
+                            bare=_bare(self.texts, pairs, self.age_sets, self.street_sets))
+
+    def matrix(self, name: str) -> csr_matrix:
+        """A TF-IDF matrix of the texts, fitted once: ``title``, ``proper_lead``, ``names``, ``lead_words``."""
+        if name not in self._cache:
+            texts = self.texts
+            self._cache[name] = {
+                "title": lambda: _tfidf(texts.titles, stop_words="english"),
+                "proper_lead": lambda: _words_tfidf([proper_words(d) for d in texts.leads]),
+                "names": lambda: _words_tfidf([names(d) for d in texts.whole]),
+                "lead_words": lambda: _tfidf(texts.leads, stop_words="english"),
+            }[name]()
+        return self._cache[name]
+
+    def dates(self) -> list[np.ndarray]:
+        if "dates" not in self._cache:
+            self._cache["dates"] = [mentioned_days(p, f"{t}\n{x}") for p, t, x in zip(
+                self.articles["published_at"], self.texts.titles, self.texts.texts, strict=True)]
+        return self._cache["dates"]
 
 
-def _word_features(texts: _Texts, pairs: _Pairs, body: csr_matrix,
-                   proper: csr_matrix) -> dict[str, Feature]:
+def _word_features(prepared: PreparedArticles, pairs: _Pairs) -> dict[str, Feature]:
     """The TF-IDF cosines: of the whole reports, titles, proper words, names and leads."""
     return {
-        "body": lambda: pairs.dots(body),
-        "title": lambda: pairs.dots(_tfidf(texts.titles, stop_words="english")),
-        "proper": lambda: pairs.dots(proper),
-        "proper_lead": lambda: pairs.dots(_words_tfidf([proper_words(d) for d in texts.leads])),
-        "names": lambda: pairs.dots(_words_tfidf([names(d) for d in texts.whole])),
-        "lead_words": lambda: pairs.dots(_tfidf(texts.leads, stop_words="english")),
+        "body": lambda: pairs.dots(prepared.body),
+        "title": lambda: pairs.dots(prepared.matrix("title")),
+        "proper": lambda: pairs.dots(prepared.proper),
+        "proper_lead": lambda: pairs.dots(prepared.matrix("proper_lead")),
+        "names": lambda: pairs.dots(prepared.matrix("names")),
+        "lead_words": lambda: pairs.dots(prepared.matrix("lead_words")),
     }
 
 
@@ -186,16 +266,14 @@ def _specific_features(pairs: _Pairs, age_sets: list[frozenset[int]],
     }
 
 
-def _publication_features(articles: pd.DataFrame, texts: _Texts, pairs: _Pairs) -> dict[str, Feature]:
+def _publication_features(prepared: PreparedArticles, pairs: _Pairs) -> dict[str, Feature]:
     """The days between the dates two reports are about, between their publication, and their outlet."""
-    dates = [mentioned_days(p, f"{t}\n{x}") for p, t, x in zip(articles["published_at"], texts.titles,
-                                                                texts.texts, strict=True)]
-    published = _days(articles)
+    published = _days(prepared.articles)
     left, right = pairs.left, pairs.right
     gap = np.abs(published[left] - published[right]) if len(left) else np.zeros(0)
-    sources = articles["source"].to_numpy()
+    sources = prepared.articles["source"].to_numpy()
     return {
-        "log_closest_days": lambda: np.log1p(pairs.pairwise(dates, _closest)),
+        "log_closest_days": lambda: np.log1p(pairs.pairwise(prepared.dates(), _closest)),
         "log_days": lambda: np.log1p(np.where(np.isnan(gap), UNKNOWN_DAYS, gap)),
         "same_source": lambda: (sources[left] == sources[right]).astype(np.float64),
     }

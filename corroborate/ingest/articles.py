@@ -26,11 +26,11 @@ import pandas as pd
 
 from ..errors import InputError, RecordError
 from ..schema import ARTICLE_COLUMNS
+from ..stage_results import Corpus
 from .folders import iter_folder, iter_txt_file
 from .formats import RawItem, csv_rows, iter_frame, iter_jsonl, read_parquet
 from .outlets import display_names
 from .records import normalise_record, shown_path
-from ..stage_results import Corpus
 
 logger = logging.getLogger(__name__)
 
