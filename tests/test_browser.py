@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from html import escape as html_escape
-
 import json
 import time
 from collections.abc import Iterator
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 

@@ -5,7 +5,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from corroborate.text.claims import boilerplate_patterns, drop_reason, extract_claims, split_sentences
+from corroborate.text.claims import (
+    boilerplate_patterns,
+    drop_reason,
+    extract_claims,
+    split_sentences,
+)
 
 from .conftest import CASES
 

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from corroborate import Config, Corroborator, write_outputs
-from corroborate.grouping.cluster import medoid_index, medoid_indices
 from corroborate.embed.backends import make_embedder
+from corroborate.grouping.cluster import medoid_index, medoid_indices
 from corroborate.ties import SIMILARITY_TIE, first_near_max, unit_rows
 
 from .conftest import EXAMPLE

@@ -10,7 +10,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, GroupKFold
 
 from benchmarks.gen_events import generate
-from corroborate import Config, ConfidenceModel, Corroborator
+from corroborate import ConfidenceModel, Config, Corroborator
 from corroborate.errors import ConfigError
 from corroborate.stage_results import Independence
 

@@ -7,8 +7,8 @@ import pytest
 
 from benchmarks.gen_events import FURNITURE, GENERIC, generate
 from corroborate import Config, Corroborator
-from corroborate.grouping.mentions import ages, mentioned_days, names, proper_words, streets
 from corroborate.grouping.generic import is_specific, specifics
+from corroborate.grouping.mentions import ages, mentioned_days, names, proper_words, streets
 
 pytestmark = pytest.mark.model
 

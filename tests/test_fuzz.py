@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corroborate import split_sentences
-from corroborate.ingest import read_corpus
 from corroborate.errors import InputError
-from corroborate.text.quantities import parse_quantities
+from corroborate.ingest import read_corpus
 from corroborate.ingest.claim_table import parse_value, read_claims
+from corroborate.text.quantities import parse_quantities
 
 SHORT = settings(max_examples=40, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
 LONG = settings(max_examples=10_000, deadline=5000, suppress_health_check=[HealthCheck.too_slow])

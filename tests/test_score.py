@@ -4,9 +4,9 @@ import math
 
 import pytest
 
-from corroborate.scoring.confidence import ConfidenceModel
 from corroborate.report import reason_text
 from corroborate.scoring.cluster_score import ClusterInput, ScoringContext
+from corroborate.scoring.confidence import ConfidenceModel
 from corroborate.scoring.consensus import numeric_consensus, weighted_median
 from corroborate.scoring.independence import effective_source_count
 from corroborate.scoring.score import score_cluster

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from corroborate import read_articles
-from corroborate.scoring.independence import evidence_columns, independent_groups
 from corroborate.ingest.syndication import copy_groups, jaccard, shingles, syndication, wire_credit
+from corroborate.scoring.independence import evidence_columns, independent_groups
 
 BASE = ("The Pentagon said on Monday that about 10,000 North Korean troops have been sent to Russia "
         "for training and possible combat. Officials said some units had moved closer to Ukraine. "

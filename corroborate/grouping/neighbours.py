@@ -10,9 +10,11 @@ searches, each keeping at most ``neighbours`` partners per article:
   terms (named by at most ``max_df`` articles; a common word such as "police"
   proposes no pair). The work is bounded by ``max_df`` times the number of
   terms, so it grows linearly with the corpus.
-* :func:`vector_neighbours`: lead embeddings at cosine >= ``radius``; exact
-  and chunked up to :data:`EXACT_LIMIT` articles, an HNSW index of
-  ``faiss`` beyond (when it is installed), its hits re-scored exactly.
+* :func:`vector_neighbours`: the nearest lead embeddings (at cosine >=
+  ``radius``, when one is given); exact and chunked up to :data:`EXACT_LIMIT`
+  articles, an HNSW index of ``faiss`` beyond (when it is installed), its hits
+  re-scored exactly. Two reports of one event that share no rare term are
+  found here.
 
 Ties are ranked by the score rounded to :data:`DIGITS` digits, then by the
 partner's row, so float noise of another CPU does not change who is kept.
@@ -64,10 +66,7 @@ def vector_neighbours(vectors: np.ndarray, neighbours: int, radius: float) -> tu
     for lo in range(0, n, ROW_BLOCK):
         chunk = vectors[lo:lo + ROW_BLOCK]
         if index is None:
-            sims = chunk @ vectors.T
-            r, c = np.nonzero(sims >= radius)
-            s = sims[r, c]
-            r = r.astype(np.int64) + lo
+            r, c, s = _exact_nearest(chunk, lo, vectors, neighbours, radius)
         else:
             _, hits = index.search(chunk.astype(np.float32), neighbours + 1)
             r = np.repeat(np.arange(lo, lo + len(chunk), dtype=np.int64), hits.shape[1])
@@ -82,6 +81,20 @@ def vector_neighbours(vectors: np.ndarray, neighbours: int, radius: float) -> tu
         rows.append(top_r)
         cols.append(top_c)
     return np.concatenate(rows), np.concatenate(cols)
+
+
+def _exact_nearest(chunk: np.ndarray, lo: int, vectors: np.ndarray, neighbours: int,
+                   radius: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows ``lo..`` of ``chunk`` against all ``vectors``: the entries at least ``radius``
+    and, rounded, at least each row's ``neighbours``-th best other than itself (ties kept,
+    for :func:`_top` to break by column)."""
+    sims = chunk @ vectors.T
+    sims[np.arange(len(chunk)), np.arange(lo, lo + len(chunk))] = -np.inf      # not itself
+    rounded = np.round(sims, DIGITS)
+    k = min(neighbours, vectors.shape[0] - 1)
+    kth = -np.partition(-rounded, k - 1, axis=1)[:, k - 1]
+    r, c = np.nonzero((rounded >= kth[:, None]) & (sims >= radius))
+    return r.astype(np.int64) + lo, c.astype(np.int64), sims[r, c]
 
 
 def _top(rows: np.ndarray, cols: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

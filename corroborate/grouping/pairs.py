@@ -178,18 +178,25 @@ class PreparedArticles:
 
     def candidates(self, candidate_similarity: float, neighbours: int = NEIGHBOURS,
                    max_df: int = MAX_DF) -> _Pairs:
-        """Pairs alike in words or proper words (cosine >= ``candidate_similarity``) among each
-        article's ``neighbours`` nearest by rare terms, or with near-identical leads
-        (:mod:`corroborate.grouping.neighbours`): bounded work per article."""
-        found = [word_neighbours(self.body, neighbours, max_df), word_neighbours(self.proper, neighbours, max_df)]
-        words = _Pairs.of(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]))
-        alike = (words.dots(self.body) >= candidate_similarity) | (words.dots(self.proper) >= candidate_similarity)
-        near = vector_neighbours(self.vectors, neighbours, BARE_CANDIDATE_SIMILARITY)
-        return _Pairs.of(np.r_[words.left[alike], near[0]], np.r_[words.right[alike], near[1]])
+        """Each article's ``neighbours`` nearest by rare terms of its words, by rare proper
+        words and by lead embedding (:mod:`corroborate.grouping.neighbours`), kept when they
+        are alike as a candidate of an all-pairs search must be (:meth:`alike`): bounded work
+        per article, and never a pair that an all-pairs search would not have proposed."""
+        found = [word_neighbours(self.body, neighbours, max_df), word_neighbours(self.proper, neighbours, max_df),
+                 vector_neighbours(self.vectors, neighbours, radius=-1.0)]
+        proposed = _Pairs.of(np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found]))
+        return proposed.where(self.alike(proposed, candidate_similarity))
+
+    def alike(self, pairs: _Pairs, candidate_similarity: float) -> np.ndarray:
+        """Which ``pairs`` are alike in words or proper words (TF-IDF cosine at least
+        ``candidate_similarity``) or have near-identical leads (lead cosine at least
+        :data:`BARE_CANDIDATE_SIMILARITY`)."""
+        return ((pairs.dots(self.body) >= candidate_similarity) | (pairs.dots(self.proper) >= candidate_similarity)
+                | (pairs.cosines(self.vectors) >= BARE_CANDIDATE_SIMILARITY))
 
     def completed(self, pairs: _Pairs, groups: Sequence[np.ndarray], candidate_similarity: float) -> _Pairs:
-        """The pairs inside each of ``groups`` (article rows) that are alike in words, proper
-        words or leads, as a candidate of an all-pairs search would be, and not in ``pairs``."""
+        """The pairs inside each of ``groups`` (article rows) that are :meth:`alike`, as a
+        candidate of an all-pairs search would be, and not in ``pairs``."""
         a, b = [], []
         for members in groups:
             i, j = np.triu_indices(len(members), 1)
@@ -202,9 +209,7 @@ class PreparedArticles:
         new = np.array([(x, y) not in known for x, y in zip(inside.left.tolist(), inside.right.tolist(),
                                                             strict=True)], dtype=bool)
         inside = inside.where(new) if len(new) else inside
-        alike = ((inside.dots(self.body) >= candidate_similarity) | (inside.dots(self.proper) >= candidate_similarity)
-                 | (inside.cosines(self.vectors) >= BARE_CANDIDATE_SIMILARITY))
-        return inside.where(alike)
+        return inside.where(self.alike(inside, candidate_similarity))
 
     def features(self, pairs: _Pairs, progress: Progress | None = None) -> PairFeatures:
         """The features of ``pairs``; ``progress`` advances one step per feature."""

@@ -1,0 +1,135 @@
+"""Bounded candidate searches (corroborate.grouping.neighbours) and the candidates built on them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.sparse import csr_matrix
+
+from corroborate.grouping import neighbours as nb
+from corroborate.grouping.pairs import PreparedArticles, _Pairs
+
+
+def _unit(rng: np.random.Generator, n: int, d: int = 16) -> np.ndarray:
+    v = rng.normal(size=(n, d))
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _as_set(found: tuple[np.ndarray, np.ndarray]) -> set[tuple[int, int]]:
+    return set(zip(found[0].tolist(), found[1].tolist(), strict=True))
+
+
+def test_exact_vector_neighbours_are_the_brute_force_top_k() -> None:
+    vectors = _unit(np.random.default_rng(0), 300)
+    found = _as_set(nb.vector_neighbours(vectors, 5, radius=-1.0))
+    sims = vectors @ vectors.T
+    np.fill_diagonal(sims, -np.inf)
+    expected = {(i, int(j)) for i in range(300) for j in np.argsort(-sims[i], kind="stable")[:5]}
+    assert found == expected
+
+
+def test_vector_neighbours_respect_the_radius_and_the_bound() -> None:
+    vectors = _unit(np.random.default_rng(1), 200)
+    rows, cols = nb.vector_neighbours(vectors, 7, radius=0.3)
+    assert np.all(np.einsum("ij,ij->i", vectors[rows], vectors[cols]) >= 0.3)
+    assert np.bincount(rows, minlength=200).max() <= 7
+    assert not np.any(rows == cols)
+
+
+def test_ties_are_broken_by_the_lower_column_whatever_the_float_noise() -> None:
+    # rows 1..4 are the same vector: row 0 sees four equal partners, keeps the two lowest rows
+    base = np.array([[1.0, 0.0], [0.6, 0.8], [0.6, 0.8], [0.6, 0.8], [0.6, 0.8]])
+    noisy = base + np.r_[0, 1e-12, -1e-12, 2e-12, 0][:, None]
+    for vectors in (base, noisy):
+        rows, cols = nb.vector_neighbours(vectors, 2, radius=-1.0)
+        assert sorted(cols[rows == 0].tolist()) == [1, 2]
+
+
+def test_the_approximate_index_finds_what_the_exact_search_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("faiss")
+    rng = np.random.default_rng(2)
+    centres = _unit(rng, 60, 32)
+    vectors = centres[rng.integers(0, 60, 3000)] + 0.15 * rng.normal(size=(3000, 32))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    exact = _as_set(nb.vector_neighbours(vectors, 10, radius=0.5))
+    monkeypatch.setattr(nb, "EXACT_LIMIT", 100)
+    approximate = _as_set(nb.vector_neighbours(vectors, 10, radius=0.5))
+    assert len(approximate & exact) / len(exact) >= 0.97
+    rows = np.array([r for r, _ in approximate])
+    cols = np.array([c for _, c in approximate])
+    assert np.all(np.einsum("ij,ij->i", vectors[rows], vectors[cols]) >= 0.5)   # re-scored exactly
+
+
+def test_word_neighbours_meet_only_through_rare_terms() -> None:
+    # term 0 is in every row (common), term 1 in rows 0 and 1, term 2 in rows 2 and 3
+    dense = np.zeros((6, 3))
+    dense[:, 0] = 1.0
+    dense[[0, 1], 1] = 1.0
+    dense[[2, 3], 2] = 1.0
+    found = _as_set(nb.word_neighbours(csr_matrix(dense), neighbours=5, max_df=2))
+    assert found == {(0, 1), (1, 0), (2, 3), (3, 2)}
+
+
+def test_word_neighbours_keep_at_most_k_partners_the_strongest_first() -> None:
+    rng = np.random.default_rng(3)
+    dense = (rng.random((400, 300)) < 0.02) * rng.random((400, 300))
+    matrix = csr_matrix(dense)
+    rows, cols = nb.word_neighbours(matrix, neighbours=3, max_df=400)
+    assert np.bincount(rows, minlength=400).max() <= 3
+    scores = (matrix @ matrix.T).toarray()
+    np.fill_diagonal(scores, 0)
+    for i in range(0, 400, 37):                 # the kept partners are the best-scored ones
+        kept = cols[rows == i]
+        if len(kept):
+            assert scores[i, kept].min() >= np.sort(scores[i])[-3] - 1e-9
+
+
+def _stream(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Articles on a few dozen events: each names its event's town, person and street."""
+    rng = np.random.default_rng(seed)
+    event = rng.integers(0, n // 4, n)
+    towns = [f"Town{k}ville" for k in range(n // 4)]
+    people = [f"Person{k} Surname{k}" for k in range(n // 4)]
+    rows = []
+    for i, e in enumerate(event.tolist()):
+        verb = ["shot", "arrested", "injured", "charged"][i % 4]
+        rows.append({"article_id": f"a{i}", "source": f"outlet{i % 9}", "title": f"Man {verb} in {towns[e]}",
+                     "text": f"Police said {people[e]} was {verb} on {e} Elm Street in {towns[e]} on Friday.",
+                     "published_at": pd.Timestamp("2021-05-01", tz="UTC") + pd.Timedelta(days=int(e % 30))})
+    vectors = _unit(rng, n, 24)
+    vectors[:] = vectors[event] * 0.7 + vectors * 0.3          # articles of one event lean together
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return pd.DataFrame(rows), vectors
+
+
+def test_candidates_are_alike_pairs_and_find_every_pair_of_one_small_event() -> None:
+    articles, vectors = _stream(240, seed=4)
+    prepared = PreparedArticles.of(articles, vectors)
+    found = prepared.candidates(0.05, neighbours=20, max_df=16)
+    assert np.all(prepared.alike(found, 0.05))               # never a pair an all-pairs search would drop
+    n = len(articles)
+    i, j = np.triu_indices(n, 1)
+    everything = _Pairs.of(i, j)
+    all_alike = everything.where(prepared.alike(everything, 0.05))
+    assert len(found.left) < len(all_alike.left)              # bounded: fewer than all alike pairs
+    got = set(zip(found.left.tolist(), found.right.tolist(), strict=True))
+    town = articles["title"].str.extract(r"in (\S+)$")[0].to_numpy()
+    same = [(a, b) for a, b in zip(all_alike.left.tolist(), all_alike.right.tolist(), strict=True)
+            if town[a] == town[b]]
+    assert same and all(p in got for p in same)
+
+
+def test_completed_adds_the_missing_alike_pairs_inside_a_group() -> None:
+    articles, vectors = _stream(80, seed=5)
+    prepared = PreparedArticles.of(articles, vectors)
+    group = np.arange(0, 12)
+    none = _Pairs(left=np.zeros(0, dtype=np.int64), right=np.zeros(0, dtype=np.int64))
+    added = prepared.completed(none, [group], 0.05)
+    i, j = np.triu_indices(12, 1)
+    inside = _Pairs.of(group[i], group[j])
+    assert set(zip(added.left.tolist(), added.right.tolist(), strict=True)) == set(
+        zip(inside.where(prepared.alike(inside, 0.05)).left.tolist(),
+            inside.where(prepared.alike(inside, 0.05)).right.tolist(), strict=True))
+    again = prepared.completed(added, [group], 0.05)           # what is known is not added twice
+    assert len(again.left) == 0
