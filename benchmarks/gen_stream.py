@@ -43,8 +43,9 @@ NOUN = {"fire": "house fire", "shooting": "shooting", "crash": "crash"}
 
 
 def _people(rng: random.Random) -> Iterator[str]:
-    """Names never repeated: a first name and an invented surname of three syllables."""
-    surnames = ["".join(s).capitalize() for s in itertools.product(SYLLABLES, repeat=3)]
+    """Names never repeated: a first name and an invented surname of four syllables (160,000
+    surnames: two per event, enough for about 280,000 articles)."""
+    surnames = ["".join(s).capitalize() for s in itertools.product(SYLLABLES, repeat=4)]
     rng.shuffle(surnames)
     return iter(f"{rng.choice(WORLD_FIRST)} {s}" for s in surnames)
 

@@ -133,3 +133,40 @@ def test_completed_adds_the_missing_alike_pairs_inside_a_group() -> None:
             inside.where(prepared.alike(inside, 0.05)).right.tolist(), strict=True))
     again = prepared.completed(added, [group], 0.05)           # what is known is not added twice
     assert len(again.left) == 0
+
+
+def _pair_features(left: list[int], right: list[int]):  # type: ignore[no-untyped-def]
+    from corroborate.grouping.pairs import PairFeatures
+    a, b = np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
+    return PairFeatures(left=a, right=b, values=np.zeros((len(a), 1)), bare=np.zeros(len(a), dtype=bool))
+
+
+def _clique(members: range) -> list[tuple[int, int]]:
+    return [(i, j) for i in members for j in members if i < j]
+
+
+def test_a_component_too_large_is_cut_at_its_weakest_pairs() -> None:
+    from corroborate.grouping.events import bounded_components, link_events
+    # three cliques of 6 (p 0.95), chained by single pairs at p 0.6: one component of 18 when close >= 0.5
+    pairs = _clique(range(0, 6)) + _clique(range(6, 12)) + _clique(range(12, 18))
+    strong = len(pairs)
+    pairs += [(5, 6), (11, 12)]
+    features = _pair_features([p[0] for p in pairs], [p[1] for p in pairs])
+    probability = np.r_[np.full(strong, 0.95), 0.6, 0.6]
+    whole, _ = bounded_components(18, features, probability, 0.5, max_size=100)
+    assert len(set(whole.tolist())) == 1
+    cut, certain = bounded_components(18, features, probability, 0.5, max_size=8)
+    assert not certain
+    assert [len(set(cut[k:k + 6].tolist())) for k in (0, 6, 12)] == [1, 1, 1]
+    assert len(set(cut.tolist())) == 3
+    # average linkage gives the same three events either way: the chain pairs are too weak on average
+    assert np.array_equal(link_events(18, features, probability, 0.5, max_size=8),
+                          link_events(18, features, probability, 0.5, max_size=100))
+
+
+def test_a_component_of_equally_sure_pairs_is_one_event_when_it_cannot_be_cut() -> None:
+    from corroborate.grouping.events import link_events
+    pairs = _clique(range(0, 10))
+    features = _pair_features([p[0] for p in pairs], [p[1] for p in pairs])
+    labels = link_events(12, features, np.full(len(pairs), 0.9), 0.5, max_size=4)
+    assert len(set(labels[:10].tolist())) == 1 and len(set(labels.tolist())) == 3

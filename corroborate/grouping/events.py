@@ -21,9 +21,15 @@ news by ``benchmarks/tune_events.py`` with folds grouped by incident,
 report one event. Events are average-linkage clusters of the distance
 ``1 - p``, cut at ``distance_threshold``: average linkage, not connected
 components, so that a nightly round-up that mentions three incidents cannot
-chain them together. Only candidate pairs (``body`` or ``proper`` similarity
-of at least ``candidate_similarity``) are scored; other pairs are at distance
-1. :func:`event_table` writes one row per event.
+chain them together. Only candidate pairs are scored; other pairs are at
+distance 1. Candidates come from bounded neighbour searches (each article's
+nearest by rare words, rare proper words and lead embedding,
+:mod:`corroborate.grouping.neighbours`), kept when their ``body`` or
+``proper`` similarity is at least ``candidate_similarity`` or their leads
+are near-identical; inside each group of close articles every such pair is
+scored (:func:`group_events`), so the work grows with the corpus and the size
+of its events, not with the square of the corpus. :func:`event_table` writes
+one row per event.
 """
 
 from __future__ import annotations
@@ -96,20 +102,19 @@ class EventModel:
 
 
 def link_events(n: int, pairs: PairFeatures, probability: np.ndarray,
-                distance_threshold: float) -> np.ndarray:
+                distance_threshold: float, max_size: int = DENSE_GROUP) -> np.ndarray:
     """Average-linkage events over ``1 - probability`` of the candidate pairs.
 
     Exact for the candidates (other pairs are at distance 1): merges at
     average distance <= t only join groups with at least one pair within t, so
     clusters never span two components of the graph of such pairs, and each
-    component is clustered densely on its own.
+    component is clustered densely on its own. A component of more than
+    ``max_size`` articles (a dense matrix would grow with its square) is first
+    cut into pieces by :func:`bounded_components`.
     """
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    close = probability >= 1.0 - distance_threshold - 1e-12
-    graph = coo_matrix((np.ones(int(close.sum())), (pairs.left[close], pairs.right[close])),
-                       shape=(n, n))
-    _, component = connected_components(graph, directed=False)
+    component, certain = bounded_components(n, pairs, probability, 1.0 - distance_threshold - 1e-12, max_size)
     pair_component = component[pairs.left]
     same = pair_component == component[pairs.right]
     by_component: dict[int, np.ndarray] = {}
@@ -123,7 +128,7 @@ def link_events(n: int, pairs: PairFeatures, probability: np.ndarray,
     members_of = np.argsort(component, kind="stable")
     bounds = np.flatnonzero(np.diff(component[members_of])) + 1
     for members in np.split(members_of, bounds):
-        if len(members) == 1:
+        if len(members) == 1 or int(component[members[0]]) in certain:
             labels[members] = next_label
             next_label += 1
             continue
@@ -141,6 +146,49 @@ def link_events(n: int, pairs: PairFeatures, probability: np.ndarray,
         labels[members] = sub + next_label
         next_label += int(sub.max()) + 1
     return pd.factorize(labels)[0]
+
+
+def bounded_components(n: int, pairs: PairFeatures, probability: np.ndarray, floor: float,
+                       max_size: int) -> tuple[np.ndarray, set[int]]:
+    """Connected components of the pairs with ``probability >= floor``, none larger than
+    ``max_size`` articles: a larger one is cut again with only its surer pairs (the floor
+    raised to the median of the distinct probabilities above it), until it fits.
+
+    Returns the component of each article (numbers, not necessarily consecutive) and the
+    components too large to cut because all their pairs have the same probability (each is
+    taken as one event). On real news no component comes near
+    :data:`DENSE_GROUP` articles, so this changes nothing there; a flood of near-identical
+    template reports (a generated stream of 50,000 articles) would otherwise need a dense
+    matrix of the square of its size.
+    """
+    component = _components(n, pairs, probability >= floor)
+    certain: set[int] = set()
+    sizes = np.bincount(component)
+    large = [(int(c), floor) for c in np.flatnonzero(sizes > max_size)]
+    next_id = int(component.max()) + 1 if n else 0
+    while large:
+        label, level = large.pop()
+        inside = (component[pairs.left] == label) & (component[pairs.right] == label)
+        above = np.unique(probability[inside & (probability > level)])
+        if not len(above):
+            certain.add(label)
+            continue
+        raised = float(above[len(above) // 2])
+        members = np.flatnonzero(component == label)
+        keep = inside & (probability >= raised)
+        local = np.searchsorted(members, pairs.left[keep]), np.searchsorted(members, pairs.right[keep])
+        graph = coo_matrix((np.ones(int(keep.sum())), local), shape=(len(members), len(members)))
+        _, pieces = connected_components(graph, directed=False)
+        component[members] = pieces + next_id
+        for piece in np.flatnonzero(np.bincount(pieces) > max_size):
+            large.append((int(piece) + next_id, raised))
+        next_id += int(pieces.max()) + 1
+    return component, certain
+
+
+def _components(n: int, pairs: PairFeatures, mask: np.ndarray) -> np.ndarray:
+    graph = coo_matrix((np.ones(int(mask.sum())), (pairs.left[mask], pairs.right[mask])), shape=(n, n))
+    return connected_components(graph, directed=False)[1].astype(np.int64)
 
 
 def group_events(articles: pd.DataFrame, lead_vectors: np.ndarray, model: EventModel, *,
@@ -168,11 +216,9 @@ def group_events(articles: pd.DataFrame, lead_vectors: np.ndarray, model: EventM
 
 def close_groups(n: int, pairs: PairFeatures, probability: np.ndarray, distance_threshold: float,
                  max_size: int = DENSE_GROUP) -> list[np.ndarray]:
-    """The article rows of each connected group of >= 2 articles joined by pairs within the cut
-    (at most ``max_size`` articles: a larger group is left with the pairs it has)."""
-    close = probability >= 1.0 - distance_threshold - 1e-12
-    graph = coo_matrix((np.ones(int(close.sum())), (pairs.left[close], pairs.right[close])), shape=(n, n))
-    _, component = connected_components(graph, directed=False)
+    """The article rows of each connected group of >= 2 articles joined by pairs within the cut,
+    cut to at most ``max_size`` articles as :func:`link_events` cuts them (:func:`bounded_components`)."""
+    component, _ = bounded_components(n, pairs, probability, 1.0 - distance_threshold - 1e-12, max_size)
     order = np.argsort(component, kind="stable")
     bounds = np.flatnonzero(np.diff(component[order])) + 1
     return [m for m in np.split(order, bounds) if 2 <= len(m) <= max_size]

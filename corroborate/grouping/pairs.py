@@ -26,8 +26,10 @@ furniture does not make pages alike), through the features of
   unless it follows it up, so this is a feature, not a rule.
 
 What an article names is read by :mod:`corroborate.grouping.mentions`. Only
-candidate pairs (``body`` or ``proper`` similarity of at least
-``candidate_similarity``, or near-identical leads) are computed.
+candidate pairs are computed: :meth:`PreparedArticles.candidates` proposes
+each article's nearest neighbours (:mod:`corroborate.grouping.neighbours`)
+and keeps those alike in ``body`` or ``proper`` (cosine at least
+``candidate_similarity``) or with near-identical leads.
 """
 
 from __future__ import annotations
