@@ -170,3 +170,12 @@ def test_a_component_of_equally_sure_pairs_is_one_event_when_it_cannot_be_cut() 
     features = _pair_features([p[0] for p in pairs], [p[1] for p in pairs])
     labels = link_events(12, features, np.full(len(pairs), 0.9), 0.5, max_size=4)
     assert len(set(labels[:10].tolist())) == 1 and len(set(labels.tolist())) == 3
+
+
+def test_the_approximate_search_is_the_same_every_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("faiss")
+    vectors = _unit(np.random.default_rng(6), 4000, 32)
+    monkeypatch.setattr(nb, "EXACT_LIMIT", 100)
+    first = nb.vector_neighbours(vectors, 8, radius=-1.0)
+    again = nb.vector_neighbours(vectors, 8, radius=-1.0)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))

@@ -24,6 +24,12 @@ def _names(sentence: str) -> list[list[str]]:
     ("Two people were killed and three were hurt on Friday.", [[], []]),
     ("Some 10,000 North Korean troops are in Russia.", [["korean", "north", "russia"]]),
     ("Police said two men were shot, according to the Raleigh police.", [[]]),     # a new clause ends it
+    # a sentence that opens on a place sets it for each of its figures
+    ("In Chicago, 100 people were struck by gunfire resulting in 18 deaths since Friday night.",
+     [["chicago"], ["chicago"]]),
+    ("Across New York State, 12 people died.", [["new", "state", "york"]]),
+    ("In March, 40 people were hurt.", [[]]),                        # a month is not a place
+    ("In a statement, police said 3 people died.", [[]]),            # nor is a lower-case phrase
 ])
 def test_referent_words(sentence: str, names: list[list[str]]) -> None:
     assert _names(sentence) == names

@@ -18,6 +18,10 @@ searches, each keeping at most ``neighbours`` partners per article:
 
 Ties are ranked by the score rounded to :data:`DIGITS` digits, then by the
 partner's row, so float noise of another CPU does not change who is kept.
+The HNSW graph is built on one thread, so one machine builds the same graph
+every run. Another CPU's float32 kernels may still steer its search to a
+different near neighbour now and then; corpora of at most
+:data:`EXACT_LIMIT` articles never use it, and without faiss no corpus does.
 """
 
 from __future__ import annotations
@@ -117,5 +121,10 @@ def _approximate_index(vectors: np.ndarray, neighbours: int):  # type: ignore[no
         return None
     index = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efSearch = max(64, 2 * (neighbours + 1))
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)           # threads adding at once would build another graph each run
+    try:
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    finally:
+        faiss.omp_set_num_threads(threads)
     return index

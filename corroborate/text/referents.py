@@ -7,6 +7,10 @@ counted noun phrase and its predicate right after it, up to the end of the claus
 have died in Israel", "seven Israelis"). Sentence-initial words, months and weekdays are
 not names.
 
+A sentence that opens on a place ("In Chicago, 100 people were struck by gunfire resulting in
+18 deaths") sets that place for every figure it states: the capitalised words of an opening
+"In ...," or "Across ...," phrase join each figure's referent.
+
 Two referents are the same when they share a name, spelled as a people or as a place: a word
 that begins the other one, or that shares its first :data:`STEM` letters, matches ("Israel",
 "Israeli", "Israelis"; "Palestinian", "Palestinians", "Palestine"). A figure with no such words
@@ -36,9 +40,18 @@ _NOT_NAMES = frozenset("""
 """.split())
 
 
+#: an opening place phrase: "In Chicago,", "Across New York State,", "In the Gaza Strip,"
+_FRAME = re.compile(r"\s*(?:In|Across|Throughout)\s+((?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)\s*,")
+
+
 def referent_words(text: str, start: int, end: int) -> frozenset[str]:
-    """The names (casefolded) in the quantity ``text[start:end]`` and the phrase it counts."""
+    """The names (casefolded) in the quantity ``text[start:end]`` and the phrase it counts, and
+    the place the sentence opens on (:data:`_FRAME`) when the quantity comes after it."""
     names: set[str] = set()
+    frame = _FRAME.match(text)
+    if frame and frame.end() <= start:
+        names |= {w.casefold() for w in frame.group(1).split()
+                  if w[:1].isupper() and w.casefold() not in _NOT_NAMES and len(w) >= 3}
     inside = [m for m in _WORD.finditer(text, start, end)]
     for m in inside:
         _take(text, m.start(), m.group(), names)
