@@ -145,7 +145,9 @@ def _clique(members: range) -> list[tuple[int, int]]:
     return [(i, j) for i in members for j in members if i < j]
 
 
-def test_a_component_too_large_is_cut_at_its_weakest_pairs() -> None:
+def test_a_component_too_large_is_cut_at_its_weakest_pairs(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
     from corroborate.grouping.events import bounded_components, link_events
     # three cliques of 6 (p 0.95), chained by single pairs at p 0.6: one component of 18 when close >= 0.5
     pairs = _clique(range(0, 6)) + _clique(range(6, 12)) + _clique(range(12, 18))
@@ -153,9 +155,15 @@ def test_a_component_too_large_is_cut_at_its_weakest_pairs() -> None:
     pairs += [(5, 6), (11, 12)]
     features = _pair_features([p[0] for p in pairs], [p[1] for p in pairs])
     probability = np.r_[np.full(strong, 0.95), 0.6, 0.6]
-    whole, _ = bounded_components(18, features, probability, 0.5, max_size=100)
-    assert len(set(whole.tolist())) == 1
-    cut, certain = bounded_components(18, features, probability, 0.5, max_size=8)
+    events_log = logging.getLogger("corroborate.grouping.events")   # the CLI may stop it propagating
+    events_log.addHandler(caplog.handler)
+    try:
+        whole, _ = bounded_components(18, features, probability, 0.5, max_size=100)
+        assert len(set(whole.tolist())) == 1 and not caplog.records
+        cut, certain = bounded_components(18, features, probability, 0.5, max_size=8)
+    finally:
+        events_log.removeHandler(caplog.handler)
+    assert "1 group(s) of close articles exceed 8 articles (largest 18)" in caplog.text   # said, not silent
     assert not certain
     assert [len(set(cut[k:k + 6].tolist())) for k in (0, 6, 12)] == [1, 1, 1]
     assert len(set(cut.tolist())) == 3

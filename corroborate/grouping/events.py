@@ -34,6 +34,7 @@ one row per event.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ from ..progress import Progress
 from ..text.claims import split_sentences
 from .mentions import proper_words
 from .pairs import FEATURES, PairFeatures, PreparedArticles
+
+logger = logging.getLogger(__name__)
 
 LEAD_SENTENCES = 3
 #: the largest group of close articles whose other candidate pairs are all scored
@@ -165,6 +168,9 @@ def bounded_components(n: int, pairs: PairFeatures, probability: np.ndarray, flo
     certain: set[int] = set()
     sizes = np.bincount(component)
     large = [(int(c), floor) for c in np.flatnonzero(sizes > max_size)]
+    if large:
+        logger.warning("events: %d group(s) of close articles exceed %d articles (largest %d); each is "
+                       "cut at its weakest pairs before the linkage", len(large), max_size, int(sizes.max()))
     next_id = int(component.max()) + 1 if n else 0
     while large:
         label, level = large.pop()
