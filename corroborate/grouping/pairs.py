@@ -207,10 +207,8 @@ class PreparedArticles:
         if not a:
             return _Pairs(left=np.zeros(0, dtype=np.int64), right=np.zeros(0, dtype=np.int64))
         inside = _Pairs.of(np.concatenate(a), np.concatenate(b))
-        known = set(zip(pairs.left.tolist(), pairs.right.tolist(), strict=True))
-        new = np.array([(x, y) not in known for x, y in zip(inside.left.tolist(), inside.right.tolist(),
-                                                            strict=True)], dtype=bool)
-        inside = inside.where(new) if len(new) else inside
+        n = len(self)
+        inside = inside.where(~np.isin(inside.left * n + inside.right, pairs.left * n + pairs.right))
         return inside.where(self.alike(inside, candidate_similarity))
 
     def features(self, pairs: _Pairs, progress: Progress | None = None) -> PairFeatures:
