@@ -155,21 +155,23 @@ def test_a_component_too_large_is_cut_at_its_weakest_pairs(caplog: pytest.LogCap
     pairs += [(5, 6), (11, 12)]
     features = _pair_features([p[0] for p in pairs], [p[1] for p in pairs])
     probability = np.r_[np.full(strong, 0.95), 0.6, 0.6]
-    events_log = logging.getLogger("corroborate.grouping.events")   # the CLI may stop it propagating
-    events_log.addHandler(caplog.handler)
-    try:
-        whole, _ = bounded_components(18, features, probability, 0.5, max_size=100)
-        assert len(set(whole.tolist())) == 1 and not caplog.records
-        cut, certain = bounded_components(18, features, probability, 0.5, max_size=8)
-    finally:
-        events_log.removeHandler(caplog.handler)
-    assert "1 group(s) of close articles exceed 8 articles (largest 18)" in caplog.text   # said, not silent
-    assert not certain
+    whole, _, sizes = bounded_components(18, features, probability, 0.5, max_size=100)
+    assert len(set(whole.tolist())) == 1 and sizes == []
+    cut, certain, sizes = bounded_components(18, features, probability, 0.5, max_size=8)
+    assert not certain and sizes == [18]
     assert [len(set(cut[k:k + 6].tolist())) for k in (0, 6, 12)] == [1, 1, 1]
     assert len(set(cut.tolist())) == 3
     # average linkage gives the same three events either way: the chain pairs are too weak on average
-    assert np.array_equal(link_events(18, features, probability, 0.5, max_size=8),
-                          link_events(18, features, probability, 0.5, max_size=100))
+    events_log = logging.getLogger("corroborate.grouping.events")   # the CLI may stop it propagating
+    events_log.addHandler(caplog.handler)
+    try:
+        uncut = link_events(18, features, probability, 0.5, max_size=100)
+        assert not caplog.records
+        pieces = link_events(18, features, probability, 0.5, max_size=8)
+    finally:
+        events_log.removeHandler(caplog.handler)
+    assert "1 group(s) of close articles exceed 8 articles (largest 18)" in caplog.text   # said, not silent
+    assert np.array_equal(pieces, uncut)
 
 
 def test_a_component_of_equally_sure_pairs_is_one_event_when_it_cannot_be_cut() -> None:

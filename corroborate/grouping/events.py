@@ -117,7 +117,11 @@ def link_events(n: int, pairs: PairFeatures, probability: np.ndarray,
     """
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    component, certain = bounded_components(n, pairs, probability, 1.0 - distance_threshold - 1e-12, max_size)
+    component, certain, cut = bounded_components(n, pairs, probability, _close_floor(distance_threshold),
+                                                 max_size)
+    if cut:
+        logger.warning("events: %d group(s) of close articles exceed %d articles (largest %d); each is "
+                       "cut at its weakest pairs before the linkage", len(cut), max_size, max(cut))
     pair_component = component[pairs.left]
     same = pair_component == component[pairs.right]
     by_component: dict[int, np.ndarray] = {}
@@ -152,14 +156,14 @@ def link_events(n: int, pairs: PairFeatures, probability: np.ndarray,
 
 
 def bounded_components(n: int, pairs: PairFeatures, probability: np.ndarray, floor: float,
-                       max_size: int) -> tuple[np.ndarray, set[int]]:
+                       max_size: int) -> tuple[np.ndarray, set[int], list[int]]:
     """Connected components of the pairs with ``probability >= floor``, none larger than
     ``max_size`` articles: a larger one is cut again with only its surer pairs (the floor
     raised to the median of the distinct probabilities above it), until it fits.
 
-    Returns the component of each article (numbers, not necessarily consecutive) and the
+    Returns the component of each article (numbers, not necessarily consecutive), the
     components too large to cut because all their pairs have the same probability (each is
-    taken as one event). On real news no component comes near
+    taken as one event), and the sizes of the components that had to be cut. On real news no component comes near
     :data:`DENSE_GROUP` articles, so this changes nothing there; a flood of near-identical
     template reports (a generated stream of 50,000 articles) would otherwise need a dense
     matrix of the square of its size.
@@ -168,9 +172,7 @@ def bounded_components(n: int, pairs: PairFeatures, probability: np.ndarray, flo
     certain: set[int] = set()
     sizes = np.bincount(component)
     large = [(int(c), floor) for c in np.flatnonzero(sizes > max_size)]
-    if large:
-        logger.warning("events: %d group(s) of close articles exceed %d articles (largest %d); each is "
-                       "cut at its weakest pairs before the linkage", len(large), max_size, int(sizes.max()))
+    cut = [int(sizes[c]) for c, _ in large]
     next_id = int(component.max()) + 1 if n else 0
     while large:
         label, level = large.pop()
@@ -189,7 +191,12 @@ def bounded_components(n: int, pairs: PairFeatures, probability: np.ndarray, flo
         for piece in np.flatnonzero(np.bincount(pieces) > max_size):
             large.append((int(piece) + next_id, raised))
         next_id += int(pieces.max()) + 1
-    return component, certain
+    return component, certain, cut
+
+
+def _close_floor(distance_threshold: float) -> float:
+    """The probability from which a pair is within the cut (with room for float noise)."""
+    return 1.0 - distance_threshold - 1e-12
 
 
 def _components(n: int, pairs: PairFeatures, mask: np.ndarray) -> np.ndarray:
@@ -224,7 +231,7 @@ def close_groups(n: int, pairs: PairFeatures, probability: np.ndarray, distance_
                  max_size: int = DENSE_GROUP) -> list[np.ndarray]:
     """The article rows of each connected group of >= 2 articles joined by pairs within the cut,
     cut to at most ``max_size`` articles as :func:`link_events` cuts them (:func:`bounded_components`)."""
-    component, _ = bounded_components(n, pairs, probability, 1.0 - distance_threshold - 1e-12, max_size)
+    component, _, _ = bounded_components(n, pairs, probability, _close_floor(distance_threshold), max_size)
     order = np.argsort(component, kind="stable")
     bounds = np.flatnonzero(np.diff(component[order])) + 1
     return [m for m in np.split(order, bounds) if 2 <= len(m) <= max_size]

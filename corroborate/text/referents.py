@@ -50,8 +50,8 @@ def referent_words(text: str, start: int, end: int) -> frozenset[str]:
     names: set[str] = set()
     frame = _FRAME.match(text)
     if frame and frame.end() <= start:
-        names |= {w.casefold() for w in frame.group(1).split()
-                  if w[:1].isupper() and w.casefold() not in _NOT_NAMES and len(w) >= 3}
+        for m in _WORD.finditer(text, *frame.span(1)):
+            _take(text, m.start(), m.group(), names)
     inside = [m for m in _WORD.finditer(text, start, end)]
     for m in inside:
         _take(text, m.start(), m.group(), names)
