@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.realnews import pair_counts, read_jsonl  # noqa: E402
 from benchmarks.results import commit, machine, update_section  # noqa: E402
 from corroborate.cli import main as cli  # noqa: E402
+from corroborate.text.measures import compared_unit  # noqa: E402
 
 STORIES_DIR = Path("/tmp/realnews/stories/dev")
 GVA_DIR = Path("/tmp/realnews/dev/full")
@@ -117,7 +118,7 @@ def figure_measures(out: Path, labels: dict[tuple[str, str, float], str]) -> dic
             for claim_id in cluster["claim_ids"]:
                 for q in claims[claim_id]["quantities"]:
                     key = labels.get((claim_id, q["unit"], float(q["value"])))
-                    if q["unit"] == unit["unit"] and key and key != NOT_A_FIGURE:
+                    if compared_unit(q["unit"], q.get("measure")) == unit["unit"] and key and key != NOT_A_FIGURE:
                         referent_of[claim_id].add(key)
             figures = [k for keys in referent_of.values() for k in keys]
             if len(figures) < 2:

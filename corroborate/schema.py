@@ -21,7 +21,8 @@ dropped (one row per sentence that is not a claim, with the reason)
 quantities (one row per number stated in a claim; ``extract_quantities``)
     claim_id, value, low, high (``inf`` when unbounded), unit, kind, approx,
     raw, start, end (offsets within the claim text), implicit (counted from the
-    parse without a numeral: "a man was killed" is 1 killed)
+    parse without a numeral: "a man was killed" is 1 killed), measure ("change" for a
+    rise or fall, "required" for a threshold, else None: ``corroborate.text.measures``)
 
 embeddings: float32 array (n_claims, d), L2-normalised, row i is claims row i.
 labels: int array (n_claims,), the cluster of each claim.
@@ -43,6 +44,7 @@ CLAIM_COLUMNS = ("claim_id", "article_id", "source", "sent_idx", "start", "end",
 DROPPED_COLUMNS = ("article_id", "source", "sent_idx", "start", "end", "text", "reason")
 QUANTITY_COLUMNS = (
     "claim_id", "value", "low", "high", "unit", "kind", "approx", "raw", "start", "end", "implicit",
+    "measure",
 )
 
 

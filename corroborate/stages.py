@@ -35,6 +35,7 @@ from .scoring.score import score_clusters
 from .scoring.source_table import source_table
 from .stage_results import Grouping, Independence, Texts
 from .text.claims import SentenceLimits, extract_claims
+from .text.measures import with_compared_units
 from .text.parsing import analyse_claims
 from .ties import unit_rows
 
@@ -110,13 +111,14 @@ def scoring_stage(independence: Independence, texts: Texts, articles: pd.DataFra
                   embeddings: np.ndarray, cfg: Config) -> tuple[list[Any], pd.DataFrame]:
     """Reliability learned from the figures, every cluster scored, the source table."""
     claims = independence.claims
+    quantities = with_compared_units(texts.quantities)      # "% change" is no share, "votes required" no tally
     truth = learn_reliability(reliability_engine(
         prior_mean=cfg.reliability_prior_mean, prior_strength=cfg.reliability_prior_strength,
         rel_tolerance=cfg.agreement_rel_tolerance, intercept=cfg.truth_intercept),
-        claims, texts.quantities, articles)
+        claims, quantities, articles)
     context = ScoringContext(model=cfg.confidence_model, tolerance=cfg.agreement_rel_tolerance,
                              prior_reliability=cfg.reliability_prior_mean)
-    scores = score_clusters(claims, texts.quantities, embeddings,
+    scores = score_clusters(claims, quantities, embeddings,
                             dict(zip(articles["article_id"], articles["published_at"], strict=True)),
                             truth, independence.denial_links, context)
     return scores, source_table(articles, claims, scores, truth)

@@ -14,6 +14,10 @@ group claims: a unit listed in ``data/units.toml`` ``[figures] not_grouped``
 ("people", which says nothing about what happened to them), unlisted plural
 nouns, money, percentages and durations stay with their text clusters.
 
+A threshold ("the 60 votes needed") is a figure of its own, apart from the tally of its unit
+("50 votes cast"): figures are keyed by the unit they are compared under
+(:func:`corroborate.text.measures.compared_unit`).
+
 A figure is the count of one referent (:mod:`corroborate.text.referents`): when the claims of an
 event count the killed of two sides ("219 Palestinians", "12 people in Israel"), each side is
 its own figure, so one never shows as dissent against the other (:func:`referent_groups`).
@@ -32,6 +36,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from ..lexicons import data_file
+from ..text.measures import compared_unit
 from ..text.referents import referent_words, same_referent
 
 #: how far a figure naming no referent may lie outside the span of one referent's figures and join it
@@ -79,7 +84,8 @@ def group_figures(labels: np.ndarray, claims: pd.DataFrame, quantities: pd.DataF
     for q in counted.itertuples(index=False):
         row = row_of.get(str(q.claim_id))
         if row is not None:
-            stated[(int(events[row]), str(q.unit))].append(Stated(
+            unit = compared_unit(str(q.unit), getattr(q, "measure", None))    # "votes required" is no tally
+            stated[(int(events[row]), str(unit))].append(Stated(
                 row, float(q.value), float(q.low), float(q.high), referent_words(texts[row], int(q.start), int(q.end))))
     node_of: dict[tuple[int, str, int], int] = {}
     nodes_of_row: dict[int, list[int]] = defaultdict(list)

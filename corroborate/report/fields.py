@@ -182,7 +182,8 @@ NAMES = ListOf(TEXT)
 
 QUANTITY = Fields(
     required={"value": NUMBER, "low": BOUND, "high": BOUND, "unit": Nullable(TEXT)},
-    optional={"kind": TEXT, "approx": BOOLEAN, "raw": TEXT, "start": COUNT, "end": COUNT, "implicit": BOOLEAN},
+    optional={"kind": TEXT, "approx": BOOLEAN, "raw": TEXT, "start": COUNT, "end": COUNT, "implicit": BOOLEAN,
+              "measure": Nullable(TEXT)},
     what="a quantity object")
 
 CLAIM = Fields(

@@ -46,6 +46,7 @@ import pandas as pd
 
 from ..schema import QUANTITY_COLUMNS
 from .counts import Count, counts, may_state_a_count
+from .measures import measures_of
 from .nlp import nlp
 from .stated import Quantity, stated_quantities
 
@@ -62,15 +63,17 @@ def parse_quantities(text: str, *, approx_rel_width: float = 0.10, doc: Any = No
     ``parse`` and the sentence may state a count) decides what each counts and
     adds the counts stated without numerals (:mod:`corroborate.text.counts`).
     ``reference_year`` (the year of publication) lets it set aside the counts
-    of a sentence about an earlier year's event.
+    of a sentence about an earlier year's event. Each quantity's ``measure`` says whether it
+    states a change or a requirement (:mod:`corroborate.text.measures`).
     """
     stated = stated_quantities(text, approx_rel_width=approx_rel_width)
     if doc is None and parse and may_state_a_count(text):
         doc = nlp()(text)
-    if doc is None:
-        return stated
-    return merge_counts(text, stated, counts(doc, stated=_stated_offsets(text, stated),
-                                             reference_year=reference_year))
+    if doc is not None:
+        stated = merge_counts(text, stated, counts(doc, stated=_stated_offsets(text, stated),
+                                                   reference_year=reference_year))
+    found = measures_of(text, [(q.start, q.end, q.kind) for q in stated])
+    return [dataclasses.replace(q, measure=m) for q, m in zip(stated, found, strict=True)]
 
 
 def _stated_offsets(text: str, stated: list[Quantity]) -> dict[int, float]:

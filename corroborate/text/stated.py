@@ -95,6 +95,7 @@ class Quantity:
     start: int
     end: int
     implicit: bool = False   # counted from the parse ("a man was killed": 1), not a stated numeral
+    measure: str | None = None   # "change" | "required" | None (:mod:`corroborate.text.measures`)
 
 
 def stated_quantities(text: str, *, approx_rel_width: float = 0.10) -> list[Quantity]:

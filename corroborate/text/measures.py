@@ -1,0 +1,105 @@
+"""What a stated number measures besides its unit: a change, or a requirement.
+
+Two figures of one unit are compared only when they measure the same thing. Two readings that
+the unit alone does not tell apart are set here, from the words around the number:
+
+* ``"change"``: a percentage that states a rise or a fall ("infections shot up almost 50
+  percent", "a 20% increase") is not a share or a level ("37.3% of adults were vaccinated").
+* ``"required"``: a threshold ("the 60 votes needed to proceed", "the 1,495,709 signatures
+  required", "the bill will need 60 votes") is not a tally ("1,626,042 signatures were
+  collected"). A verb with an object ("two people needed hospital treatment") is no threshold.
+
+Every other number measures ``None``: its unit says what it counts. :func:`compared_unit` is
+the name a figure is compared under ("% change", "signatures required").
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+#: the words that make a percentage a change when they come just before it
+_CHANGE_BEFORE = re.compile(
+    r"(?:\b(?:up|down|rose|rise[sn]?|rising|fell|fall(?:s|en|ing)?|jump(?:s|ed|ing)?|"
+    r"increas(?:e[sd]?|ing)|decreas(?:e[sd]?|ing)|gr[eo]w(?:s|n|ing)?|drop(?:s|ped|ping)?|"
+    r"climb(?:s|ed|ing)?|surg(?:e[sd]?|ing)|soar(?:s|ed|ing)?|plung(?:e[sd]?|ing)|"
+    r"declin(?:e[sd]?|ing)|slump(?:s|ed|ing)?|spik(?:e[sd]?|ing)|doubl(?:e[sd]?|ing)|"
+    r"cut|gain(?:s|ed|ing)?)"
+    r"(?:\s+(?:by|of|some|about|almost|nearly|roughly|around|more\s+than|over|just|another|an?))*\s*$)",
+    re.IGNORECASE)
+#: the words that make a percentage a change when they come just after it
+_CHANGE_AFTER = re.compile(
+    r"^\s*(?:points?\s+)?(?:increase|rise|jump|drop|decrease|decline|gain|growth|surge|fall|spike|"
+    r"cut|reduction|higher|lower|more|less|fewer)\b", re.IGNORECASE)
+#: "up to 10 percent" bounds a figure (it may follow a change: "rise up to 10 percent")
+_UP_TO = re.compile(r"\bup\s+to\s*$", re.IGNORECASE)
+#: "made up 40 percent" is a share
+_MADE_UP = re.compile(r"\b(?:make|makes|made|making)\s+up\s*$", re.IGNORECASE)
+
+#: a threshold named before the number ("will need 60 votes", "a simple majority of 51 votes")
+_REQUIRED_BEFORE = re.compile(
+    r"\b(?:needs?|needed|requires?|required|requiring|threshold\s+of|majority\s+of|"
+    r"quorum\s+of)(?:\s+(?:at\s+least|the|a|an|some|about|roughly|nearly|only|just))*\s*$",
+    re.IGNORECASE)
+#: a threshold named after the counted words ("60 votes needed to", "signatures required.")
+_REQUIRED_AFTER = re.compile(
+    r"^\s*(?:[a-z][\w\-]*\s+){0,2}?(?:needed|required|necessary)(?=\s*(?:$|[,.;:!?)\"”]|"
+    r"(?:to|for|in|under|by|and|or|so|of)\b))", re.IGNORECASE)
+
+#: a count stated by an article, not a number ("a booster shot", "an officer")
+_ARTICLE = re.compile(r"(?:an?|another|no)\b", re.IGNORECASE)
+
+#: the measures a quantity may have
+MEASURES = ("change", "required")
+
+
+def measure_of(text: str, start: int, end: int, kind: str) -> str | None:
+    """What the number ``text[start:end]`` (of ``kind``) measures besides its unit."""
+    before, after = text[max(0, start - 60):start], text[end:end + 60]
+    if kind == "percent":
+        unhedged = _UP_TO.sub("", before)
+        if not _MADE_UP.search(unhedged) and (_CHANGE_BEFORE.search(unhedged) or _CHANGE_AFTER.match(after)):
+            return "change"
+    if _ARTICLE.match(text[start:end]):
+        return None                  # "you don't need a booster shot": no threshold is stated
+    if _REQUIRED_BEFORE.search(before) or _REQUIRED_AFTER.match(after):
+        return "required"
+    return None
+
+
+#: what joins a percentage to the change just before it ("rose 0.9% from May and 5.4% over the year")
+_COORDINATED = re.compile(r"^[^.;:!?]{0,40}\b(?:and|or)\s+(?:by\s+)?(?:about\s+|almost\s+|nearly\s+)?$",
+                          re.IGNORECASE)
+
+#: "40% of adults" is a share, whatever comes before it
+_SHARE_AFTER = re.compile(r"\s*of\b", re.IGNORECASE)
+
+
+def measures_of(text: str, spans: list[tuple[int, int, str]]) -> list[str | None]:
+    """The measure of each ``(start, end, kind)`` number of ``text``, in order: :func:`measure_of`,
+    and a percentage coordinated with a change before it is a change too."""
+    out: list[str | None] = []
+    for i, (start, end, kind) in enumerate(spans):
+        measure = measure_of(text, start, end, kind)
+        if measure is None and kind == "percent" and i and out[-1] == "change" and spans[i - 1][2] == "percent" \
+                and _COORDINATED.match(text[spans[i - 1][1]:start]) and not _SHARE_AFTER.match(text[end:]):
+            measure = "change"
+        out.append(measure)
+    return out
+
+
+def compared_unit(unit: str | None, measure: str | None) -> str | None:
+    """The name a figure is compared under: its unit, qualified by its measure."""
+    if not isinstance(unit, str) or not unit:
+        return None
+    return f"{unit} {measure}" if isinstance(measure, str) and measure else unit
+
+
+def with_compared_units(quantities: pd.DataFrame) -> pd.DataFrame:
+    """``quantities`` with each ``unit`` replaced by the name it is compared under
+    (:func:`compared_unit`): the frame the consensus and the reliability of sources read."""
+    if "measure" not in quantities or quantities["measure"].isna().all():
+        return quantities
+    units = [compared_unit(u, m) for u, m in zip(quantities["unit"], quantities["measure"], strict=True)]
+    return quantities.assign(unit=pd.Series(units, index=quantities.index, dtype=object))
