@@ -1,4 +1,4 @@
-"""Bounded candidate searches (corroborate.grouping.neighbours) and the candidates built on them."""
+"""Bounded candidate searches (corroborate.neighbours) and the candidates built on them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.sparse import csr_matrix
 
-from corroborate.grouping import neighbours as nb
+from corroborate import neighbours as nb
 from corroborate.grouping.pairs import PreparedArticles, _Pairs
 
 
@@ -189,3 +189,44 @@ def test_the_approximate_search_is_the_same_every_run(monkeypatch: pytest.Monkey
     first = nb.vector_neighbours(vectors, 8, radius=-1.0)
     again = nb.vector_neighbours(vectors, 8, radius=-1.0)
     assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+
+
+def test_nearest_searches_a_base_apart_from_the_queries_and_leaves_out_what_it_is_told() -> None:
+    rng = np.random.default_rng(3)
+    queries, base = _unit(rng, 50), _unit(rng, 400)
+    exclude = np.where(np.arange(50) % 2 == 0, np.arange(50) * 3, -1)     # even queries skip one row
+    rows, cols, scores = nb.nearest(queries, base, 4, radius=0.1, exclude=exclude)
+    sims = queries @ base.T
+    for i in range(50):
+        row = sims[i].copy()
+        if exclude[i] >= 0:
+            row[exclude[i]] = -np.inf
+        best = [int(j) for j in np.argsort(-row, kind="stable")[:4] if row[j] >= 0.1]
+        assert cols[rows == i].tolist() == best                          # best first
+        assert np.allclose(scores[rows == i], row[best])
+    assert np.all(np.diff(rows) >= 0)                                    # grouped by query, in order
+
+
+def test_within_finds_every_pair_inside_the_radius() -> None:
+    rng = np.random.default_rng(4)
+    centres = _unit(rng, 30)
+    vectors = centres[rng.integers(0, 30, 600)] + 0.2 * rng.normal(size=(600, 16))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    found = _as_set(nb.within(vectors, 0.8, cap=10))
+    sims = vectors @ vectors.T
+    expected = {(int(i), int(j)) for i, j in zip(*np.nonzero(sims >= 0.8), strict=True) if i != j}
+    assert found == expected and len(expected) > 500      # all of them: the cap binds only beyond the limit
+
+
+def test_within_beyond_the_limit_keeps_the_nearest_inside_the_radius(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("faiss")
+    rng = np.random.default_rng(5)
+    centres = _unit(rng, 40, 32)
+    vectors = centres[rng.integers(0, 40, 2000)] + 0.1 * rng.normal(size=(2000, 32))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    exact = _as_set(nb.vector_neighbours(vectors, 8, radius=0.9))
+    monkeypatch.setattr(nb, "EXACT_LIMIT", 100)
+    rows, cols = nb.within(vectors, 0.9, cap=8)
+    assert np.bincount(rows, minlength=2000).max() <= 8
+    assert np.all(np.einsum("ij,ij->i", vectors[rows], vectors[cols]) >= 0.9)
+    assert len(_as_set((rows, cols)) & exact) / len(exact) >= 0.97

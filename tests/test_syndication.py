@@ -88,3 +88,13 @@ def test_independent_groups_join_on_any_shared_key() -> None:
     # chains: a shares its copy group with b, b its origin with c
     assert independent_groups([claim("a", copy="1"), claim("b", "fbi", "1"), claim("c", "fbi"),
                                claim("d")]) == [0, 0, 0, 1]
+
+
+def test_a_flood_of_one_text_is_one_group_paired_with_its_first_copy() -> None:
+    texts = [BASE] * 50 + ["The central bank kept rates unchanged."] + [BASE.replace("on Monday", "Monday")] + ["", ""]
+    groups, pairs = copy_groups(texts, threshold=0.27)
+    assert len(set(groups[:50].tolist() + [groups[51]])) == 1 and groups[50] != groups[0]
+    assert groups[52] != groups[53]                               # empty texts are nobody's copies
+    exact = [(i, j) for i, j, score in pairs if score == 1.0]
+    assert exact == [(0, j) for j in range(1, 50)]                # 49 pairs, not 50 * 49 / 2
+    assert (0, 51) in {(i, j) for i, j, _ in pairs}

@@ -24,7 +24,7 @@ components, so that a nightly round-up that mentions three incidents cannot
 chain them together. Only candidate pairs are scored; other pairs are at
 distance 1. Candidates come from bounded neighbour searches (each article's
 nearest by rare words, rare proper words and lead embedding,
-:mod:`corroborate.grouping.neighbours`), kept when their ``body`` or
+:mod:`corroborate.neighbours`), kept when their ``body`` or
 ``proper`` similarity is at least ``candidate_similarity`` or their leads
 are near-identical; inside each group of close articles every such pair is
 scored (:func:`group_events`), so the work grows with the corpus and the size

@@ -13,11 +13,14 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn import config_context
-from sklearn.neighbors import NearestNeighbors
+import pandas as pd
 
-#: scratch memory of one block of pairwise distances
-NEIGHBOUR_MEMORY_MIB = 64
+from ..neighbours import within
+from ..ties import unit_rows
+
+#: beyond :data:`corroborate.neighbours.EXACT_LIMIT` claims of one set of specifics, the
+#: nearest this many of each claim are searched (an approximate index) instead of all pairs
+GENERIC_NEIGHBOURS = 64
 
 _PROPER_OR_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                                r"twelve|twenty|hundred|thousand|dozens?)\b", re.IGNORECASE)
@@ -49,21 +52,32 @@ def generic_span(texts: Sequence[str], embeddings: np.ndarray, claim_events: np.
     recurs as a template, but each event names its own town and count, so it
     is not generic. Claims marked ``exempt`` (those that state one of their
     event's figures: "No injuries were reported" is a count of zero) are never generic.
+
+    Only claims of one set of specifics are compared, each set searched on its own
+    (:func:`corroborate.neighbours.within`): the work grows with the square of the largest
+    set, not of the corpus, and is bounded beyond ``EXACT_LIMIT`` claims.
     """
     n = len(claim_events)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    # scikit-learn computes the distances a block of rows at a time, within working_memory MiB
-    # (its default, 1 GiB, made this the peak of a real-news run: issue 12); same graph
-    with config_context(working_memory=NEIGHBOUR_MEMORY_MIB):
-        graph = NearestNeighbors(radius=claim_threshold, metric="cosine", algorithm="brute") \
-            .fit(embeddings).radius_neighbors_graph(embeddings, mode="connectivity").tocsr()
-    signature = [specifics(t) for t in texts]
     span = np.zeros(n, dtype=np.int64)
-    for i in range(n):
-        neighbours = graph.indices[graph.indptr[i]:graph.indptr[i + 1]]
-        same = {int(claim_events[j]) for j in neighbours if signature[j] == signature[i]}
-        same.add(int(claim_events[i]))
-        if len(same) >= min_events and not (exempt is not None and exempt[i]):
-            span[i] = len(same)
+    if n == 0:
+        return span
+    events = np.asarray(claim_events, dtype=np.int64)
+    vectors = unit_rows(embeddings)
+    # only claims with the same specifics can make each other generic: search within those blocks
+    block_of, _ = pd.factorize(pd.Series([specifics(t) for t in texts], dtype=object), sort=False)
+    pairs = np.unique(np.stack([block_of, events]), axis=1)
+    spanning = np.flatnonzero(np.bincount(pairs[0], minlength=block_of.max() + 1) >= min_events)
+    candidates = np.flatnonzero(np.isin(block_of, spanning))        # blocks naming enough events
+    members = pd.Series(candidates).groupby(block_of[candidates], sort=True).indices
+    for positions in members.values():
+        rows = candidates[positions]
+        a, b = within(vectors[rows], 1.0 - claim_threshold, cap=GENERIC_NEIGHBOURS)
+        # each claim's own event, and the events of its neighbours: distinct (claim, event) pairs
+        who = np.concatenate([np.arange(len(rows)), a])
+        seen = np.unique(np.stack([who, events[rows][np.concatenate([np.arange(len(rows)), b])]]), axis=1)
+        count = np.bincount(seen[0], minlength=len(rows))
+        hit = count >= min_events
+        span[rows[hit]] = count[hit]
+    if exempt is not None:
+        span[np.asarray(exempt, dtype=bool)] = 0
     return span

@@ -27,7 +27,7 @@ furniture does not make pages alike), through the features of
 
 What an article names is read by :mod:`corroborate.grouping.mentions`. Only
 candidate pairs are computed: :meth:`PreparedArticles.candidates` proposes
-each article's nearest neighbours (:mod:`corroborate.grouping.neighbours`)
+each article's nearest neighbours (:mod:`corroborate.neighbours`)
 and keeps those alike in ``body`` or ``proper`` (cosine at least
 ``candidate_similarity``) or with near-identical leads.
 """
@@ -43,10 +43,10 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from ..neighbours import vector_neighbours, word_neighbours
 from ..progress import Progress
 from ..schema import EVENT_FEATURES
 from .mentions import ages, mentioned_days, names, proper_words, streets
-from .neighbours import vector_neighbours, word_neighbours
 
 FEATURES = EVENT_FEATURES
 LEAD_CHARS = 600
@@ -181,7 +181,7 @@ class PreparedArticles:
     def candidates(self, candidate_similarity: float, neighbours: int = NEIGHBOURS,
                    max_df: int = MAX_DF) -> _Pairs:
         """Each article's ``neighbours`` nearest by rare terms of its words, by rare proper
-        words and by lead embedding (:mod:`corroborate.grouping.neighbours`), kept when they
+        words and by lead embedding (:mod:`corroborate.neighbours`), kept when they
         are alike as a candidate of an all-pairs search must be (:meth:`alike`): bounded work
         per article, and never a pair that an all-pairs search would not have proposed."""
         found = [word_neighbours(self.body, neighbours, max_df), word_neighbours(self.proper, neighbours, max_df),

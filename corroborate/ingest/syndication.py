@@ -52,21 +52,33 @@ def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, 
     """Group ids (numbered by first appearance) and the confirmed pairs ``(i, j, jaccard)``.
 
     Stock phrases are *not* removed: a copy flood is many articles sharing the
-    same phrases, and must stay one group. Reports of different events that
+    same phrases, and must stay one group. An article whose shingles equal an earlier one's
+    is paired with that first one only (Jaccard 1.0), not with each of its copies. Reports of different events that
     recycle phrasing are kept apart by the event stage (places), not here.
     """
     n = len(texts)
     sets = [shingles(t) for t in texts]
-    lsh = MinHashLSH(threshold=max(0.05, threshold * 0.7), num_perm=NUM_PERM)
-    hashes = []
+    # articles with the same shingles are copies (Jaccard 1): only the first of them is hashed
+    # and searched, the others join it, so a flood of one text is linear work, not quadratic
+    first_of: dict[frozenset[str], int] = {}
+    pairs: list[tuple[int, int, float]] = []
+    kept: list[int] = []
     for i, s in enumerate(sets):
+        key = frozenset(s)
+        if s and key in first_of:
+            pairs.append((first_of[key], i, 1.0))
+        else:
+            first_of.setdefault(key, i)
+            kept.append(i)
+    lsh = MinHashLSH(threshold=max(0.05, threshold * 0.7), num_perm=NUM_PERM)
+    hashes = {}
+    for i in kept:
         m = MinHash(num_perm=NUM_PERM, seed=1)
-        for sh in sorted(s):
+        for sh in sorted(sets[i]):
             m.update(sh.encode("utf-8"))
-        hashes.append(m)
+        hashes[i] = m
         lsh.insert(str(i), m)
-    pairs = []
-    for i in range(n):
+    for i in kept:
         for key in lsh.query(hashes[i]):
             j = int(key)
             if j > i:

@@ -6,7 +6,8 @@ embedding, but its wording differs). Its denied clause (``content``, from
 :mod:`corroborate.text.attribution`) is embedded and linked to the nearest
 non-denying claim within ``threshold`` cosine distance in another cluster, so
 the report shows the claim and its denial together and the confidence counts
-the denial (``contested``).
+the denial (``contested``). The nearest claims come from one bounded search
+(:func:`corroborate.neighbours.nearest`), never a table of every denial against every claim.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ import numpy as np
 import pandas as pd
 
 from ..embed.base import Embedder
-from ..ties import first_near_max, unit_rows
+from ..neighbours import nearest
+from ..ties import SIMILARITY_TIE, unit_rows
+
+#: the nearest asserting claims searched for each denial; the one linked is the first (lowest
+#: row) within ``SIMILARITY_TIE`` of the best, as long as fewer near ties than this exist
+DENIAL_CANDIDATES = 64
 
 #: the fields of a denying claim that a linked cluster needs
 DENIAL_FIELDS = ("claim_id", "source", "attributed_to", "copy_kind", "copy_name", "text")
@@ -38,12 +44,18 @@ def link_denials(claims: pd.DataFrame, content: pd.Series, embeddings: np.ndarra
     if not len(denied) or not len(asserting):
         return links
     vectors = unit_rows(embedder.encode([str(content.iloc[i]) for i in denied]))
-    similarity = vectors @ embeddings[asserting].T
+    rows, cols, sims = nearest(vectors, embeddings[asserting], DENIAL_CANDIDATES)
     cluster = claims["cluster_id"].to_numpy(dtype=np.int64)
+    starts = np.searchsorted(rows, np.arange(len(denied) + 1))
     for row, i in enumerate(denied):
-        best = first_near_max(similarity[row])         # the first of near ties: no CPU decides
+        hits, scores = cols[starts[row]:starts[row + 1]], sims[starts[row]:starts[row + 1]]
+        if not len(hits):
+            continue
+        near = hits[scores >= scores.max() - SIMILARITY_TIE]
+        best = int(near.min())                          # the first of near ties: no CPU decides
         target = asserting[best]
-        if 1.0 - float(similarity[row, best]) <= threshold and cluster[i] != cluster[target]:
+        similarity = float(scores[hits == best][0])
+        if 1.0 - similarity <= threshold and cluster[i] != cluster[target]:
             record = claims.iloc[i]
             links[int(cluster[target])].append(
                 {f: (record[f] if isinstance(record[f], str) else None) for f in DENIAL_FIELDS})
