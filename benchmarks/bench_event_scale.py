@@ -17,11 +17,7 @@ Run it from another checkout (``cwd``) to measure an older commit's grouping.
 
 from __future__ import annotations
 
-import argparse
-import json
-import math
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -70,39 +66,22 @@ def one(n: int) -> dict:
 
 
 def table(rows: list[dict]) -> str:
+    from benchmarks.results import growth
     lines = ["| articles | seconds | growth exponent | pairs scored per article | peak memory (MB) | "
              "event pair P / R / F1 |", "|---|---|---|---|---|---|"]
     for i, r in enumerate(rows):
-        growth = "–" if i == 0 else f"{math.log(r['seconds'] / rows[i - 1]['seconds']) / math.log(r['articles'] / rows[i - 1]['articles']):.2f}"
-        lines.append(f"| {r['articles']:,} | {r['seconds']:.1f} | {growth} | {r['pairs'] / r['articles']:.1f} | "
+        exponent = "–" if i == 0 else \
+            f"{growth(rows[i - 1]['seconds'], r['seconds'], rows[i - 1]['articles'], r['articles']):.2f}"
+        lines.append(f"| {r['articles']:,} | {r['seconds']:.1f} | {exponent} | {r['pairs'] / r['articles']:.1f} | "
                      f"{r['peak_mb']:.0f} | {r['precision']:.3f} / {r['recall']:.3f} / {r['f1']:.3f} |")
     return "\n".join(lines)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="1000,10000,50000")
-    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--write", action="store_true")
-    args = ap.parse_args()
-    if args.one:
-        print(json.dumps(one(args.one)))
-        return
-    rows = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        out = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True,
-                             check=True, cwd=Path.cwd())
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(rows[-1], flush=True)
-    text = table(rows)
-    print(text)
-    if args.write:
-        from benchmarks.results import commit, machine, update_section
-        update_section("bench_event_scale", "\n".join([
-            "## Event grouping at scale (bench_event_scale.py, issue 20)", "",
-            f"Commit {commit()}, {machine()}. `python benchmarks/bench_event_scale.py --write`. "
-            "Generated stream (benchmarks/gen_stream.py, seed 0), hashed lead vectors; time of `group_events`.",
-            "", text]))
+    from benchmarks.results import scale_main
+    scale_main(__file__, __doc__, "1000,10000,50000", one, table, "bench_event_scale",
+               "## Event grouping at scale (bench_event_scale.py, issue 20)",
+               "Generated stream (benchmarks/gen_stream.py, seed 0), hashed lead vectors; time of `group_events`.")
 
 
 if __name__ == "__main__":

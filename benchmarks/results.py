@@ -59,3 +59,46 @@ def set_model_settings(path: Path, changes: dict[str, dict[str, object]]) -> Non
             raise SystemExit(f"{path}: no settings section {section!r}")
         doc["settings"][section].update(values)
     path.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+
+
+def growth(t1: float, t2: float, n1: float, n2: float) -> float:
+    """The growth exponent between two sizes: ``log(t2 / t1) / log(n2 / n1)`` (1 is linear)."""
+    import math
+    return math.log(t2 / t1) / math.log(n2 / n1)
+
+
+def run_sizes(script: str, sizes: list[int]) -> list[dict]:
+    """``script --one N`` for each size, each in its own process (its peak memory is its own),
+    from the current directory (another checkout measures another commit); the JSON rows."""
+    import json
+    import sys
+    rows = []
+    for n in sizes:
+        out = subprocess.run([sys.executable, script, "--one", str(n)], capture_output=True, text=True,
+                             check=True, cwd=Path.cwd())
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(rows[-1], flush=True)
+    return rows
+
+
+def scale_main(script: str, doc: str, default_sizes: str, one, table, section: str,  # type: ignore[no-untyped-def]
+               title: str, how: str) -> None:
+    """The command line of a benchmark over sizes: ``--sizes`` (each in its own process, see
+    :func:`run_sizes`), ``--write`` (section ``section`` of RESULTS.md, headed ``title``,
+    then the commit, the machine, the command and ``how``)."""
+    import argparse
+    import json
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--sizes", default=default_sizes)
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one)))
+        return
+    text = table(run_sizes(script, [int(s) for s in args.sizes.split(",")]))
+    print(text)
+    if args.write:
+        update_section(section, "\n".join([
+            title, "", f"Commit {commit()}, {machine()}. `python benchmarks/{Path(script).name} --write`. {how}",
+            "", text]))
