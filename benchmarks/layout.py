@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 #: the rooms from the ground up, in the order the data flows; a room may import only rooms before it
 FLOORS: tuple[str, ...] = (
     # the ground: imports nothing of the package but the ground below it
-    "errors", "schema", "ties", "neighbours", "times", "progress", "background", "atomic", "lexicons", "stage_results",
+    "errors", "schema", "ties", "neighbours", "store", "times", "progress", "background", "atomic", "lexicons", "stage_results",
     # the stages, in the order the data flows
     "embed", "ingest", "text", "grouping", "scoring",
     # the settings (they configure the stages, which never read them), the report, the wiring

@@ -57,6 +57,7 @@ from .stages import (
     read_stage,
     scoring_stage,
 )
+from .text.parse_cache import ParseCache
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class Prepared:
     article_events: np.ndarray
     timings: dict[str, float]
     embedding_stats: dict[str, Any]
+    parse_stats: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 class _Laps:
@@ -248,15 +250,18 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         # would fight the parser for the cores)
         overlap = OVERLAP_EMBEDDING and self.embedder is None and cfg.backend != "torch"
         embedding = Background(embedder.encode, claims["text"].tolist(), start=overlap)
-        texts = dataclasses.replace(parse_stage(claims, frame, cfg, show_progress=self.show_progress),
-                                    dropped=dropped)
+        parse_cache, parse_stats = (ParseCache(cfg.cache_dir) if cfg.cache else None), {}
+        texts = dataclasses.replace(parse_stage(claims, frame, cfg, show_progress=self.show_progress,
+                                                cache=parse_cache, stats=parse_stats), dropped=dropped)
+        if parse_cache is not None:
+            parse_cache.close()
         lap("parse")
         embeddings = claim_vectors(embedding.result(), len(claims))
         claim_stats = dict(getattr(embedder, "last_stats", {}))   # the claims, not leads or denials
         lap("embed")
         return Prepared(corpus=dataclasses.replace(corpus, articles=frame), texts=texts, embeddings=embeddings,
                         embedder=embedder, article_events=np.asarray(article_events), timings=lap.timings,
-                        embedding_stats=claim_stats)
+                        embedding_stats=claim_stats, parse_stats=parse_stats)
 
     def fit_prepared(self, prepared: Prepared, cfg: Config | None = None) -> Corroborator:
         """Cluster, weigh independence and score a prepared corpus; sets the fitted attributes."""
@@ -281,6 +286,7 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         self.embedder_identity_ = prepared.embedder.identity
         # every text embedded for this run (leads, claims, denied clauses), when the embedder counts them
         self.embedding_stats_ = dict(getattr(prepared.embedder, "total_stats", None) or prepared.embedding_stats)
+        self.parse_stats_ = dict(prepared.parse_stats)      # claims read, and of them taken from the parse cache
         self.articles_ = prepared.corpus.articles
         self.rejected_ = prepared.corpus.rejected
         self.claims_ = independence.claims

@@ -36,6 +36,7 @@ from .scoring.source_table import source_table
 from .stage_results import Grouping, Independence, Texts
 from .text.claims import SentenceLimits, extract_claims
 from .text.measures import with_compared_units
+from .text.parse_cache import ParseCache
 from .text.parsing import analyse_claims
 from .ties import unit_rows
 
@@ -75,12 +76,14 @@ def event_stage(articles: pd.DataFrame, claims: pd.DataFrame, repeats: np.ndarra
 
 
 def parse_stage(claims: pd.DataFrame, articles: pd.DataFrame, cfg: Config, *,
-                show_progress: bool = False) -> Texts:
-    """Attribution, stance and quantities from one spaCy pass over the claims that need it."""
+                show_progress: bool = False, cache: ParseCache | None = None,
+                stats: dict[str, int] | None = None) -> Texts:
+    """Attribution, stance and quantities from one spaCy pass over the claims that need it
+    (and that ``cache`` has not read before)."""
     attribution, quantities = analyse_claims(
         claims, approx_rel_width=cfg.approx_rel_width,
         published=dict(zip(articles["article_id"], articles["published_at"], strict=True)),
-        show_progress=show_progress)
+        show_progress=show_progress, cache=cache, stats=stats)
     claims = pd.concat([claims, attribution[["attributed_to", "speaker", "stance"]]], axis=1)
     return Texts(claims=claims, dropped=pd.DataFrame(), attribution=attribution, quantities=quantities)
 

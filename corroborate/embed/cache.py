@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import StorageError
 from ..progress import Progress
+from ..store import SqliteStore, default_cache_dir
 from .base import Embedder
 
 logger = logging.getLogger(__name__)
@@ -42,93 +41,26 @@ _CHUNK = 500
 COMMIT_EVERY = 256
 
 
-def default_cache_dir() -> Path:
-    """``$CORROBORATE_CACHE_DIR``, else ``$XDG_CACHE_HOME/corroborate``, else ``~/.cache/corroborate``."""
-    if os.environ.get("CORROBORATE_CACHE_DIR"):
-        return Path(os.environ["CORROBORATE_CACHE_DIR"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "corroborate"
-
-
 def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()
 
 
-#: what SQLite says when the disk, a quota or a file-size limit refuses a write
-_NO_ROOM_MESSAGES = ("disk i/o error", "database or disk is full", "file too large")
-
-
-def _no_room(exc: sqlite3.Error) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and any(m in str(exc).lower() for m in _NO_ROOM_MESSAGES)
-
-
 class EmbeddingCache:
-    """Vectors stored per (model identity, sha256 of text)."""
+    """Vectors stored per (model identity, sha256 of text), in ``embeddings.sqlite3``."""
 
     def __init__(self, directory: str | Path | None = None) -> None:
         self.directory = Path(directory) if directory is not None else default_cache_dir()
         self.path = self.directory / "embeddings.sqlite3"
-        self._conn: sqlite3.Connection | None = None
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            try:
-                self._conn = self._open()
-            except sqlite3.DatabaseError as exc:
-                if _no_room(exc):               # a full disk is not a corrupt file: keep it
-                    raise self._storage_error(exc) from None
-                self._set_aside(exc)
-                self._conn = self._open()
-        return self._conn
-
-    def _storage_error(self, exc: sqlite3.Error) -> StorageError:
-        return StorageError(f"embedding cache {self.path}: {exc} (the disk is full, or a quota or file-size "
-                            "limit was reached); the vectors stored before are kept: free some room, "
-                            "choose another --cache-dir, or run with --no-cache")
-
-    def _open(self) -> sqlite3.Connection:
-        # one connection, used by one thread at a time (the pipeline may embed in a background thread)
-        conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(_SCHEMA)
-            conn.commit()
-            ok = conn.execute("PRAGMA quick_check(1)").fetchone()
-            if not ok or ok[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check: {ok[0] if ok else 'no answer'}")
-        except sqlite3.DatabaseError:
-            conn.close()
-            raise
-        return conn
-
-    def _set_aside(self, exc: Exception) -> None:
-        """Move an unreadable cache file out of the way (kept for inspection) and start a new one."""
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{os.getpid()}")
-        for suffix in ("", "-wal", "-shm"):
-            p = Path(f"{self.path}{suffix}")
-            if p.exists():
-                p.replace(Path(f"{aside}{suffix}"))
-        logger.warning("embedding cache %s is unreadable (%s): moved to %s and rebuilt", self.path, exc, aside)
+        self._store = SqliteStore(self.path, _SCHEMA, "embedding cache")
 
     def get_many(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        try:
-            return self._get_many(model, keys)
-        except sqlite3.OperationalError as exc:
-            if _no_room(exc):
-                raise self._storage_error(exc) from None
-            raise
+        return self._store.guarded(lambda conn: self._get_many(conn, model, keys))
 
     def put_many(self, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
-        try:
-            self._put_many(model, items)
-        except sqlite3.OperationalError as exc:
-            if _no_room(exc):
-                raise self._storage_error(exc) from None
-            raise
+        self._store.guarded(lambda conn: self._put_many(conn, model, items))
 
-    def _get_many(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        conn = self._connect()
+    @staticmethod
+    def _get_many(conn: sqlite3.Connection, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}
         for i in range(0, len(keys), _CHUNK):
             chunk = list(keys[i:i + _CHUNK])
@@ -142,8 +74,8 @@ class EmbeddingCache:
                     found[bytes(key)] = vector
         return found
 
-    def _put_many(self, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
-        conn = self._connect()
+    @staticmethod
+    def _put_many(conn: sqlite3.Connection, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
         with conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO vectors (model, text_sha256, dim, vector) VALUES (?,?,?,?)",
@@ -151,16 +83,14 @@ class EmbeddingCache:
                  for key, v in items])
 
     def count(self, model: str | None = None) -> int:
-        conn = self._connect()
+        conn = self._store.connection()
         if model is None:
             return int(conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
         return int(conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?",
                                 (model,)).fetchone()[0])
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._store.close()
 
 
 class CachedEmbedder:
