@@ -14,15 +14,23 @@ TEMPLATES = ["No arrests have been made.", "The investigation is ongoing, police
 TOWNS = ["Ashford", "Bexley", "Carlow", "Dunmore"]
 
 
+TAILS = ["", " Officials said.", " Police said.", " A spokesman said.", " Witnesses said.", " Reports said.",
+         " The sheriff said.", " Neighbours said.", " The mayor said.", " A source said."]
+
+
 def _corpus(seed: int, n: int) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Sentences of a few templates over many events; each template one direction plus noise."""
+    """Sentences of a few templates over many events. A text's vector is its template's direction
+    plus noise drawn from the text itself: one text, one vector, as an embedder gives."""
     rng = np.random.default_rng(seed)
     directions = rng.normal(size=(len(TEMPLATES), 24))
     texts, vectors = [], []
     for _ in range(n):
         t = int(rng.integers(len(TEMPLATES)))
-        texts.append(TEMPLATES[t].format(town=TOWNS[int(rng.integers(4))], n=["two", "three"][int(rng.integers(2))]))
-        vectors.append(directions[t] + rng.normal(scale=0.8, size=24))
+        text = TEMPLATES[t].format(town=TOWNS[int(rng.integers(4))], n=["two", "three"][int(rng.integers(2))])
+        text += TAILS[int(rng.integers(len(TAILS)))]
+        texts.append(text)
+        noise = np.random.default_rng(abs(hash((seed, text))) % 2**32).normal(scale=0.8, size=24)
+        vectors.append(directions[t] + noise)
     v = np.asarray(vectors)
     return texts, v / np.linalg.norm(v, axis=1, keepdims=True), rng.integers(0, n // 4, n)
 
@@ -51,7 +59,7 @@ def test_the_blocked_search_equals_the_all_pairs_definition(seed: int) -> None:
     assert (found > 0).sum() > 100 and (found == 0).sum() > 100        # both kinds are there to be found
     # a template naming its own town and count is generic only among sentences naming the same
     crash = [i for i, t in enumerate(texts) if t.startswith("A crash")]
-    assert len({specifics(texts[i]) for i in crash}) == 8
+    assert len({specifics(texts[i]) for i in crash}) >= 8
 
 
 def test_beyond_the_exact_limit_the_approximate_search_agrees(monkeypatch: pytest.MonkeyPatch) -> None:

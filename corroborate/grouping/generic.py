@@ -54,13 +54,44 @@ def generic_span(texts: Sequence[str], embeddings: np.ndarray, claim_events: np.
     event's figures: "No injuries were reported" is a count of zero) are never generic.
 
     Only claims of one set of specifics are compared, each set searched on its own
-    (:func:`corroborate.neighbours.within`): the work grows with the square of the largest
-    set, not of the corpus, and is bounded beyond ``EXACT_LIMIT`` claims.
+    (:func:`corroborate.neighbours.within`), and a text repeated is searched once (the vectors
+    of one text are one vector: the embedder is a function of the text): the work grows with
+    the square of the largest set of distinct texts, not of the corpus, and is bounded beyond
+    ``EXACT_LIMIT`` texts.
     """
     n = len(claim_events)
     span = np.zeros(n, dtype=np.int64)
     if n == 0:
         return span
+    # one sentence repeated (stock wording, wire copies) is one vector: searched once, with the
+    # events of all its claims
+    code, _ = pd.factorize(pd.Series(list(texts), dtype=object), sort=False)
+    first = np.unique(code, return_index=True)[1]                  # a claim of each distinct text
+    pairs = np.unique(np.stack([code, np.asarray(claim_events, dtype=np.int64)]), axis=1)
+    ptr = np.r_[0, np.cumsum(np.bincount(pairs[0], minlength=len(first)))]
+    events_of = pairs[1]                                           # text u's events: events_of[ptr[u]:ptr[u+1]]
+    vectors = unit_rows(embeddings[first])
+    # only texts with the same specifics can make each other generic: search within those blocks
+    block_of, _ = pd.factorize(pd.Series([specifics(texts[i]) for i in first], dtype=object), sort=False)
+    text_span = np.zeros(len(first), dtype=np.int64)
+    block_events = np.bincount(np.unique(np.stack([block_of[pairs[0]], pairs[1]]), axis=1)[0],
+                               minlength=int(block_of.max()) + 1)
+    candidates = np.flatnonzero(block_events[block_of] >= min_events)     # blocks naming enough events
+    members = pd.Series(candidates).groupby(block_of[candidates], sort=True).indices
+    for positions in members.values():
+        rows = candidates[positions]
+        a, b = within(vectors[rows], 1.0 - claim_threshold, cap=GENERIC_NEIGHBOURS)
+        u = rows[np.concatenate([np.arange(len(rows)), a])]            # each text with itself and its neighbours
+        v = rows[np.concatenate([np.arange(len(rows)), b])]
+        lengths = ptr[v + 1] - ptr[v]
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        seen = np.unique(np.stack([np.repeat(u, lengths), events_of[np.repeat(ptr[v], lengths) + offsets]]), axis=1)
+        count = np.bincount(seen[0], minlength=len(first))[rows]
+        text_span[rows] = np.where(count >= min_events, count, 0)
+    span = text_span[code]
+    if exempt is not None:
+        span[np.asarray(exempt, dtype=bool)] = 0
+    return span
     events = np.asarray(claim_events, dtype=np.int64)
     vectors = unit_rows(embeddings)
     # only claims with the same specifics can make each other generic: search within those blocks
