@@ -7,7 +7,9 @@ stage that looks for "the claims (articles) close to this one" asks this module 
 * :func:`nearest`: for each query vector, its ``k`` nearest base vectors at cosine at least
   ``radius``. Exact, a block of :data:`ROW_BLOCK` queries at a time, while the base holds at
   most :data:`EXACT_LIMIT` vectors; beyond that an HNSW index of ``faiss`` (the optional
-  ``scale`` extra), its hits re-scored exactly in float64. Without faiss every search is exact.
+  ``scale`` extra), its hits re-scored exactly in float64. A few queries against a large base
+  (at most :data:`SCAN_PAIRS` pairs) scan it instead, in float32 blocks re-scored in float64,
+  which is exact and cheaper than building the index. Without faiss every search is exact.
 * :func:`vector_neighbours`: :func:`nearest` of a set of vectors against itself, pairs ``(i, j)``
   with ``i != j``.
 * :func:`within`: every pair at cosine at least ``radius``. Exact in blocks up to
@@ -35,6 +37,13 @@ ROW_BLOCK = 2048
 #: above this many base vectors a search uses an approximate index when faiss is installed
 EXACT_LIMIT = 20000
 DIGITS = 9
+#: beyond EXACT_LIMIT, a search of at most this many query x base pairs scans the base (float32,
+#: then re-scored) instead of building an index: 5,000 denials against a million claims
+SCAN_PAIRS = 10**10
+#: entries of one float32 block of a scan (128 MiB)
+SCAN_CELLS = 2**25
+#: what float32 rounding may move a cosine by, and more: candidates this close are re-scored
+SCAN_SLACK = 1e-5
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -68,15 +77,21 @@ def nearest(queries: np.ndarray, base: np.ndarray, neighbours: int, *, radius: f
     ``i`` never gets (itself, in a self-join; -1 for none)."""
     if not len(queries) or not len(base) or neighbours < 1:
         return _EMPTY, _EMPTY, np.zeros(0)
-    index = _approximate_index(base, neighbours) if len(base) > EXACT_LIMIT else None
-    if index is None:
+    # few queries against a large base (denials against every claim): scanning the base costs
+    # less than building an index of it
+    large = len(base) > EXACT_LIMIT
+    index = _approximate_index(base, neighbours) if large and len(queries) * len(base) > SCAN_PAIRS else None
+    if not large:
         base = np.asarray(base, dtype=np.float64)      # at most EXACT_LIMIT rows
+    block = ROW_BLOCK if not large else max(1, min(ROW_BLOCK, SCAN_CELLS // len(base)))
     rows, cols, scores = [], [], []
-    for lo in range(0, len(queries), ROW_BLOCK):
-        chunk = np.asarray(queries[lo:lo + ROW_BLOCK], dtype=np.float64)
-        skip = exclude[lo:lo + ROW_BLOCK] if exclude is not None else None
-        if index is None:
+    for lo in range(0, len(queries), block):
+        chunk = np.asarray(queries[lo:lo + block], dtype=np.float64)
+        skip = exclude[lo:lo + block] if exclude is not None else None
+        if not large:
             r, c, s = _exact_nearest(chunk, lo, base, neighbours, radius, skip)
+        elif index is None:
+            r, c, s = _scanned_nearest(chunk, lo, base, neighbours, radius, skip)
         else:
             r, c, s = _approximate_nearest(index, chunk, lo, base, neighbours + 1, radius)
             if skip is not None:
@@ -107,9 +122,10 @@ def within(vectors: np.ndarray, radius: float, *, cap: int) -> tuple[np.ndarray,
     if n > EXACT_LIMIT and _faiss() is not None:
         return vector_neighbours(vectors, cap, radius)
     vectors = np.asarray(vectors, dtype=np.float64)
+    block = max(1, min(ROW_BLOCK, SCAN_CELLS // n))
     rows, cols = [], []
-    for lo in range(0, n, ROW_BLOCK):
-        sims = vectors[lo:lo + ROW_BLOCK] @ vectors.T
+    for lo in range(0, n, block):
+        sims = vectors[lo:lo + block] @ vectors.T
         r, c = np.nonzero(np.round(sims, DIGITS) >= round(radius, DIGITS))
         r = r.astype(np.int64) + lo
         keep = r != c
@@ -132,6 +148,23 @@ def _exact_nearest(chunk: np.ndarray, lo: int, base: np.ndarray, neighbours: int
     kth = -np.partition(-rounded, k - 1, axis=1)[:, k - 1]
     r, c = np.nonzero((rounded >= kth[:, None]) & (sims >= radius))
     return r.astype(np.int64) + lo, c.astype(np.int64), sims[r, c]
+
+
+def _scanned_nearest(chunk: np.ndarray, lo: int, base: np.ndarray, neighbours: int, radius: float,
+                     skip: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_exact_nearest` over a base too large to hold in float64: the base is scanned in
+    float32, every entry within :data:`SCAN_SLACK` of a row's ``neighbours``-th best is kept and
+    re-scored in float64, so the choice among them is the exact one."""
+    sims = chunk.astype(np.float32) @ np.asarray(base, dtype=np.float32).T
+    if skip is not None:
+        own = skip >= 0
+        sims[np.flatnonzero(own), skip[own]] = -np.inf
+    k = min(neighbours, base.shape[0])
+    kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
+    r, c = np.nonzero((sims >= kth[:, None] - SCAN_SLACK) & (sims >= radius - SCAN_SLACK))
+    exact = np.einsum("ij,ij->i", chunk[r], np.asarray(base[c], dtype=np.float64))
+    ok = exact >= radius
+    return r[ok].astype(np.int64) + lo, c[ok].astype(np.int64), exact[ok]
 
 
 def _approximate_nearest(index, chunk: np.ndarray, lo: int, base: np.ndarray, k: int,  # type: ignore[no-untyped-def]

@@ -230,3 +230,15 @@ def test_within_beyond_the_limit_keeps_the_nearest_inside_the_radius(monkeypatch
     assert np.bincount(rows, minlength=2000).max() <= 8
     assert np.all(np.einsum("ij,ij->i", vectors[rows], vectors[cols]) >= 0.9)
     assert len(_as_set((rows, cols)) & exact) / len(exact) >= 0.97
+
+
+def test_few_queries_against_a_large_base_scan_it_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(6)
+    queries, base = _unit(rng, 40), _unit(rng, 3000)
+    exact = nb.nearest(queries, base, 5, radius=0.2)
+    monkeypatch.setattr(nb, "EXACT_LIMIT", 100)                     # the base is now "large"
+    monkeypatch.setattr(nb, "SCAN_CELLS", 3000 * 7)                 # blocks of 7 queries
+    monkeypatch.setattr(nb, "_approximate_index", lambda *a: pytest.fail("a scan builds no index"))
+    scanned = nb.nearest(queries, base, 5, radius=0.2)
+    for a, b in zip(exact, scanned, strict=True):
+        assert np.array_equal(a, b) if a.dtype.kind == "i" else np.allclose(a, b, rtol=0, atol=1e-12)
