@@ -137,8 +137,8 @@ def table(rows: list[dict]) -> str:
             before = rows[i - 1] if i and stage + "_s" in rows[i - 1] else None
             exponent = "–" if before is None else \
                 f"{growth(before[stage + '_s'], r[stage + '_s'], before['claims'], r['claims']):.2f}"
-            quality = {"copies": f"{r['in_copy_groups']:,} articles in copy groups, the largest "
-                                 f"{r['largest_copy_group']:,} (one template per event)",
+            quality = {"copies": f"{r.get('in_copy_groups', 0):,} articles in copy groups, the largest "
+                                 f"{r.get('largest_copy_group', 0):,} (one template per event)",
                        "generic": f"stock sentences and furniture P {r['generic_precision']:.3f} / R {r['generic_recall']:.3f}",
                        "denials": f"{r['linked']:,} of {r['denials']:,} denials linked"}[stage]
             lines.append(f"| {r['claims']:,} ({r['articles']:,}) | {stage} | {r[stage + '_s']:.1f} | {exponent} | "

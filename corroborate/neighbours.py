@@ -159,9 +159,12 @@ def _scanned_nearest(chunk: np.ndarray, lo: int, base: np.ndarray, neighbours: i
     if skip is not None:
         own = skip >= 0
         sims[np.flatnonzero(own), skip[own]] = -np.inf
-    k = min(neighbours, base.shape[0])
-    kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
-    r, c = np.nonzero((sims >= kth[:, None] - SCAN_SLACK) & (sims >= radius - SCAN_SLACK))
+    if radius > -1.0:
+        r, c = np.nonzero(sims >= radius - SCAN_SLACK)      # a radius leaves few: no ranking of the rest
+    else:
+        k = min(neighbours, base.shape[0])
+        kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
+        r, c = np.nonzero(sims >= kth[:, None] - SCAN_SLACK)
     exact = np.einsum("ij,ij->i", chunk[r], np.asarray(base[c], dtype=np.float64))
     ok = exact >= radius
     return r[ok].astype(np.int64) + lo, c[ok].astype(np.int64), exact[ok]

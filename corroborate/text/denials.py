@@ -44,7 +44,9 @@ def link_denials(claims: pd.DataFrame, content: pd.Series, embeddings: np.ndarra
     if not len(denied) or not len(asserting):
         return links
     vectors = unit_rows(embedder.encode([str(content.iloc[i]) for i in denied]))
-    rows, cols, sims = nearest(vectors, embeddings[asserting], DENIAL_CANDIDATES)
+    # only a claim within the threshold can be linked; near ties of it are searched too
+    rows, cols, sims = nearest(vectors, embeddings[asserting], DENIAL_CANDIDATES,
+                               radius=1.0 - threshold - SIMILARITY_TIE)
     cluster = claims["cluster_id"].to_numpy(dtype=np.int64)
     starts = np.searchsorted(rows, np.arange(len(denied) + 1))
     for row, i in enumerate(denied):
