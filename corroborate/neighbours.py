@@ -159,13 +159,14 @@ def _scanned_nearest(chunk: np.ndarray, lo: int, base: np.ndarray, neighbours: i
     if skip is not None:
         own = skip >= 0
         sims[np.flatnonzero(own), skip[own]] = -np.inf
-    if radius > -1.0:
-        r, c = np.nonzero(sims >= radius - SCAN_SLACK)      # a radius leaves few: no ranking of the rest
-    else:
-        k = min(neighbours, base.shape[0])
-        kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
-        r, c = np.nonzero(sims >= kth[:, None] - SCAN_SLACK)
-    exact = np.einsum("ij,ij->i", chunk[r], np.asarray(base[c], dtype=np.float64))
+    k = min(neighbours, base.shape[0])
+    kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
+    floor = np.maximum(kth, np.float32(radius))[:, None] - SCAN_SLACK
+    r, c = np.nonzero(sims >= floor)
+    exact = np.empty(len(r))
+    for start in range(0, len(r), 65536):                    # re-scored a slice at a time
+        part = slice(start, start + 65536)
+        exact[part] = np.einsum("ij,ij->i", chunk[r[part]], np.asarray(base[c[part]], dtype=np.float64))
     ok = exact >= radius
     return r[ok].astype(np.int64) + lo, c[ok].astype(np.int64), exact[ok]
 

@@ -67,6 +67,7 @@ def test_beyond_the_exact_limit_the_approximate_search_agrees(monkeypatch: pytes
     texts, vectors, events = _corpus(2, 1500)
     exact = generic_span(texts, vectors, events, claim_threshold=0.25, min_events=3)
     monkeypatch.setattr(nb, "EXACT_LIMIT", 50)
+    monkeypatch.setattr(nb, "SCAN_PAIRS", 0)                       # the index, not a scan
     approximate = generic_span(texts, vectors, events, claim_threshold=0.25, min_events=3)
     # the nearest 64 of each claim hold at least 3 events wherever all pairs do
     assert np.mean((approximate > 0) == (exact > 0)) >= 0.99

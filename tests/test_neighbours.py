@@ -54,6 +54,7 @@ def test_the_approximate_index_finds_what_the_exact_search_finds(monkeypatch: py
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     exact = _as_set(nb.vector_neighbours(vectors, 10, radius=0.5))
     monkeypatch.setattr(nb, "EXACT_LIMIT", 100)
+    monkeypatch.setattr(nb, "SCAN_PAIRS", 0)                       # the index, not a scan
     approximate = _as_set(nb.vector_neighbours(vectors, 10, radius=0.5))
     assert len(approximate & exact) / len(exact) >= 0.97
     rows = np.array([r for r, _ in approximate])
@@ -186,6 +187,7 @@ def test_the_approximate_search_is_the_same_every_run(monkeypatch: pytest.Monkey
     pytest.importorskip("faiss")
     vectors = _unit(np.random.default_rng(6), 4000, 32)
     monkeypatch.setattr(nb, "EXACT_LIMIT", 100)
+    monkeypatch.setattr(nb, "SCAN_PAIRS", 0)                       # the index, not a scan
     first = nb.vector_neighbours(vectors, 8, radius=-1.0)
     again = nb.vector_neighbours(vectors, 8, radius=-1.0)
     assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
@@ -226,6 +228,7 @@ def test_within_beyond_the_limit_keeps_the_nearest_inside_the_radius(monkeypatch
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     exact = _as_set(nb.vector_neighbours(vectors, 8, radius=0.9))
     monkeypatch.setattr(nb, "EXACT_LIMIT", 100)
+    monkeypatch.setattr(nb, "SCAN_PAIRS", 0)                       # the index, not a scan
     rows, cols = nb.within(vectors, 0.9, cap=8)
     assert np.bincount(rows, minlength=2000).max() <= 8
     assert np.all(np.einsum("ij,ij->i", vectors[rows], vectors[cols]) >= 0.9)
@@ -242,3 +245,11 @@ def test_few_queries_against_a_large_base_scan_it_exactly(monkeypatch: pytest.Mo
     scanned = nb.nearest(queries, base, 5, radius=0.2)
     for a, b in zip(exact, scanned, strict=True):
         assert np.array_equal(a, b) if a.dtype.kind == "i" else np.allclose(a, b, rtol=0, atol=1e-12)
+
+
+def test_a_scanned_self_join_equals_the_exact_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    vectors = _unit(np.random.default_rng(7), 500)
+    exact = _as_set(nb.vector_neighbours(vectors, 6, radius=0.1))
+    monkeypatch.setattr(nb, "EXACT_LIMIT", 100)
+    monkeypatch.setattr(nb, "SCAN_CELLS", 500 * 9)                  # blocks of 9 rows: offsets matter
+    assert _as_set(nb.vector_neighbours(vectors, 6, radius=0.1)) == exact
