@@ -115,7 +115,8 @@ def vector_neighbours(vectors: np.ndarray, neighbours: int, radius: float) -> tu
 
 def within(vectors: np.ndarray, radius: float, *, cap: int) -> tuple[np.ndarray, np.ndarray]:
     """Pairs ``(i, j)``, ``i != j``, of unit vectors at cosine at least ``radius``: all of them
-    up to :data:`EXACT_LIMIT` vectors; beyond, the ``cap`` nearest of each (approximate index)."""
+    up to :data:`EXACT_LIMIT` vectors (or without faiss); beyond, the ``cap`` nearest of each
+    (:func:`vector_neighbours`: a scan, or the index past :data:`SCAN_PAIRS` pairs)."""
     n = len(vectors)
     if n < 2:
         return _EMPTY, _EMPTY
@@ -134,15 +135,20 @@ def within(vectors: np.ndarray, radius: float, *, cap: int) -> tuple[np.ndarray,
     return np.concatenate(rows), np.concatenate(cols)
 
 
+def _leave_out(sims: np.ndarray, skip: np.ndarray | None) -> None:
+    """Set each query row's own base column (``skip``; -1 for none) to -inf, in place."""
+    if skip is not None:
+        own = skip >= 0
+        sims[np.flatnonzero(own), skip[own]] = -np.inf
+
+
 def _exact_nearest(chunk: np.ndarray, lo: int, base: np.ndarray, neighbours: int, radius: float,
                    skip: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The queries ``lo..`` of ``chunk`` against all of ``base``: the entries at least ``radius``
     and, rounded, at least each row's ``neighbours``-th best (ties kept, for :func:`_top` to
     break by column); ``skip``: the base row each query leaves out."""
     sims = chunk @ base.T
-    if skip is not None:
-        own = skip >= 0
-        sims[np.flatnonzero(own), skip[own]] = -np.inf
+    _leave_out(sims, skip)
     rounded = np.round(sims, DIGITS)
     k = min(neighbours, base.shape[0])
     kth = -np.partition(-rounded, k - 1, axis=1)[:, k - 1]
@@ -156,9 +162,7 @@ def _scanned_nearest(chunk: np.ndarray, lo: int, base: np.ndarray, neighbours: i
     float32, every entry within :data:`SCAN_SLACK` of a row's ``neighbours``-th best is kept and
     re-scored in float64, so the choice among them is the exact one."""
     sims = chunk.astype(np.float32) @ np.asarray(base, dtype=np.float32).T
-    if skip is not None:
-        own = skip >= 0
-        sims[np.flatnonzero(own), skip[own]] = -np.inf
+    _leave_out(sims, skip)
     k = min(neighbours, base.shape[0])
     kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
     floor = np.maximum(kth, np.float32(radius))[:, None] - SCAN_SLACK

@@ -16,15 +16,18 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .errors import StorageError
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: keys asked in one ``IN (...)`` query
+IN_CHUNK = 500
 
 #: what SQLite says when the disk, a quota or a file-size limit refuses a write
 _NO_ROOM_MESSAGES = ("disk i/o error", "database or disk is full", "file too large")
@@ -73,6 +76,17 @@ class SqliteStore:
             if no_room(exc):
                 raise self.storage_error(exc) from None
             raise
+
+    def rows_in(self, query: str, fixed: Sequence[Any], keys: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """The rows of ``query`` (ending in ``... IN``) for ``keys``, asked :data:`IN_CHUNK` keys at
+        a time (SQLite bounds the number of parameters), ``fixed`` the parameters before them."""
+        def read(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+            rows: list[tuple[Any, ...]] = []
+            for i in range(0, len(keys), IN_CHUNK):
+                chunk = list(keys[i:i + IN_CHUNK])
+                rows += conn.execute(f"{query} ({','.join('?' * len(chunk))})", [*fixed, *chunk]).fetchall()
+            return rows
+        return self.guarded(read)
 
     def storage_error(self, exc: sqlite3.Error) -> StorageError:
         return StorageError(f"{self.what} {self.path}: {exc} (the disk is full, or a quota or file-size "

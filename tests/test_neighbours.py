@@ -16,6 +16,12 @@ def _unit(rng: np.random.Generator, n: int, d: int = 16) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
+def _clustered(rng: np.random.Generator, n: int, centres: int, d: int, noise: float) -> np.ndarray:
+    """``n`` unit vectors around ``centres`` random directions, ``noise`` their spread."""
+    points = _unit(rng, centres, d)[rng.integers(0, centres, n)] + noise * rng.normal(size=(n, d))
+    return points / np.linalg.norm(points, axis=1, keepdims=True)
+
+
 def _as_set(found: tuple[np.ndarray, np.ndarray]) -> set[tuple[int, int]]:
     return set(zip(found[0].tolist(), found[1].tolist(), strict=True))
 
@@ -48,10 +54,7 @@ def test_ties_are_broken_by_the_lower_column_whatever_the_float_noise() -> None:
 
 def test_the_approximate_index_finds_what_the_exact_search_finds(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("faiss")
-    rng = np.random.default_rng(2)
-    centres = _unit(rng, 60, 32)
-    vectors = centres[rng.integers(0, 60, 3000)] + 0.15 * rng.normal(size=(3000, 32))
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = _clustered(np.random.default_rng(2), 3000, 60, 32, 0.15)
     exact = _as_set(nb.vector_neighbours(vectors, 10, radius=0.5))
     monkeypatch.setattr(nb, "EXACT_LIMIT", 100)
     monkeypatch.setattr(nb, "SCAN_PAIRS", 0)                       # the index, not a scan
@@ -210,10 +213,7 @@ def test_nearest_searches_a_base_apart_from_the_queries_and_leaves_out_what_it_i
 
 
 def test_within_finds_every_pair_inside_the_radius() -> None:
-    rng = np.random.default_rng(4)
-    centres = _unit(rng, 30)
-    vectors = centres[rng.integers(0, 30, 600)] + 0.2 * rng.normal(size=(600, 16))
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = _clustered(np.random.default_rng(4), 600, 30, 16, 0.2)
     found = _as_set(nb.within(vectors, 0.8, cap=10))
     sims = vectors @ vectors.T
     expected = {(int(i), int(j)) for i, j in zip(*np.nonzero(sims >= 0.8), strict=True) if i != j}
@@ -222,10 +222,7 @@ def test_within_finds_every_pair_inside_the_radius() -> None:
 
 def test_within_beyond_the_limit_keeps_the_nearest_inside_the_radius(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("faiss")
-    rng = np.random.default_rng(5)
-    centres = _unit(rng, 40, 32)
-    vectors = centres[rng.integers(0, 40, 2000)] + 0.1 * rng.normal(size=(2000, 32))
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = _clustered(np.random.default_rng(5), 2000, 40, 32, 0.1)
     exact = _as_set(nb.vector_neighbours(vectors, 8, radius=0.9))
     monkeypatch.setattr(nb, "EXACT_LIMIT", 100)
     monkeypatch.setattr(nb, "SCAN_PAIRS", 0)                       # the index, not a scan

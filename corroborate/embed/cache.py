@@ -39,7 +39,6 @@ CREATE TABLE IF NOT EXISTS vectors (
 # a rowid table with a unique index, not WITHOUT ROWID: a 1.5 KB vector is far over the row size
 # that suits a clustered key (SQLite's advice: under 1/20 of a page), which took 2.2x the disk
 # and 3x the time to fill (benchmarks/bench_cache.py). A cache made before keeps its layout.
-_CHUNK = 500
 #: texts encoded between two commits of the cache
 COMMIT_EVERY = 256
 
@@ -57,25 +56,17 @@ class EmbeddingCache:
         self._store = SqliteStore(self.path, _SCHEMA, "embedding cache")
 
     def get_many(self, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        return self._store.guarded(lambda conn: self._get_many(conn, model, keys))
+        rows = self._store.rows_in("SELECT text_sha256, dim, vector FROM vectors WHERE model = ? AND text_sha256 IN",
+                                   [model], keys)
+        found: dict[bytes, np.ndarray] = {}
+        for key, dim, blob in rows:
+            vector = np.frombuffer(blob, dtype=np.float32)
+            if vector.shape == (dim,) and np.isfinite(vector).all():
+                found[bytes(key)] = vector
+        return found
 
     def put_many(self, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
         self._store.guarded(lambda conn: self._put_many(conn, model, items))
-
-    @staticmethod
-    def _get_many(conn: sqlite3.Connection, model: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        found: dict[bytes, np.ndarray] = {}
-        for i in range(0, len(keys), _CHUNK):
-            chunk = list(keys[i:i + _CHUNK])
-            marks = ",".join("?" * len(chunk))
-            rows = conn.execute(
-                f"SELECT text_sha256, dim, vector FROM vectors WHERE model = ? "
-                f"AND text_sha256 IN ({marks})", [model, *chunk])
-            for key, dim, blob in rows:
-                vector = np.frombuffer(blob, dtype=np.float32)
-                if vector.shape == (dim,) and np.isfinite(vector).all():
-                    found[bytes(key)] = vector
-        return found
 
     @staticmethod
     def _put_many(conn: sqlite3.Connection, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:

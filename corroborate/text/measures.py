@@ -50,9 +50,6 @@ _REQUIRED_AFTER = re.compile(
 #: a count stated by an article, not a number ("a booster shot", "an officer")
 _ARTICLE = re.compile(r"(?:an?|another|no)\b", re.IGNORECASE)
 
-#: the measures a quantity may have
-MEASURES = ("change", "required")
-
 
 def measure_of(text: str, start: int, end: int, kind: str) -> str | None:
     """What the number ``text[start:end]`` (of ``kind``) measures besides its unit."""

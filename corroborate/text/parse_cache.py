@@ -36,8 +36,6 @@ CREATE TABLE IF NOT EXISTS parses (
     PRIMARY KEY (reader, key)
 ) WITHOUT ROWID;
 """
-_CHUNK = 500
-
 #: what a sentence was read as: its attribution and its quantities
 Reading = tuple[Attribution, list[Quantity]]
 
@@ -61,36 +59,17 @@ def sentence_key(text: str, year: int | None, approx_rel_width: float) -> bytes:
 
 
 class ParseCache:
-    """Readings stored per (reader identity, sentence key), in ``parses.sqlite3``.
-
-    ``hits`` and ``stored`` count what this object served and wrote (a test, and the run's
-    summary, read them)."""
+    """Readings stored per (reader identity, sentence key), in ``parses.sqlite3``."""
 
     def __init__(self, directory: str | Path | None = None) -> None:
         self.directory = Path(directory) if directory is not None else default_cache_dir()
         self.path = self.directory / "parses.sqlite3"
         self._store = SqliteStore(self.path, _SCHEMA, "parse cache")
-        self.hits = 0
-        self.stored = 0
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, Reading]:
-        reader = reader_identity()
-
-        def read(conn):  # type: ignore[no-untyped-def]
-            found: dict[bytes, Reading] = {}
-            for i in range(0, len(keys), _CHUNK):
-                chunk = list(keys[i:i + _CHUNK])
-                marks = ",".join("?" * len(chunk))
-                for key, value in conn.execute(
-                        f"SELECT key, value FROM parses WHERE reader = ? AND key IN ({marks})", [reader, *chunk]):
-                    reading = _decode(value)
-                    if reading is not None:
-                        found[bytes(key)] = reading
-            return found
-
-        found = self._store.guarded(read)
-        self.hits += len(found)
-        return found
+        rows = self._store.rows_in("SELECT key, value FROM parses WHERE reader = ? AND key IN",
+                                   [reader_identity()], keys)
+        return {bytes(key): reading for key, value in rows if (reading := _decode(value)) is not None}
 
     def put_many(self, items: Iterable[tuple[bytes, Reading]]) -> None:
         reader = reader_identity()
@@ -101,7 +80,6 @@ class ParseCache:
                 conn.executemany("INSERT OR REPLACE INTO parses (reader, key, value) VALUES (?,?,?)", rows)
 
         self._store.guarded(write)
-        self.stored += len(rows)
 
     def count(self) -> int:
         return int(self._store.connection().execute("SELECT COUNT(*) FROM parses").fetchone()[0])
