@@ -296,6 +296,40 @@ def test_a_corrupt_cache_is_rebuilt_not_trusted(tmp_path: Path) -> None:
     assert EmbeddingCache(tmp_path).count() > 0
 
 
+def test_a_large_cache_is_not_read_whole_when_opened_but_a_bad_page_is_still_caught(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corroborate import store
+    cache = EmbeddingCache(tmp_path)
+    vectors = FakeEmbedder().encode([f"sentence {i}" for i in range(2000)])
+    keys = [bytes([i % 256, i // 256]) * 16 for i in range(2000)]
+    cache.put_many("m", list(zip(keys, vectors, strict=True)))
+    cache.close()
+    with sqlite3.connect(tmp_path / "embeddings.sqlite3") as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = tmp_path / "embeddings.sqlite3"
+    data = bytearray(path.read_bytes())
+    page = 4096
+    middle = len(data) // page // 2 * page
+    data[middle:middle + 8 * page] = b"\xff\x13" * (4 * page)       # eight pages overwritten
+    path.write_bytes(bytes(data))
+    checks: list[str] = []
+    monkeypatch.setattr(store, "QUICK_CHECK_BYTES", 0)                   # as if it were a large file
+    real_open = store.SqliteStore._open
+
+    def counting_open(self: store.SqliteStore) -> sqlite3.Connection:
+        conn = real_open(self)
+        checks.append("opened")
+        return conn
+    monkeypatch.setattr(store.SqliteStore, "_open", counting_open)
+    fresh = EmbeddingCache(tmp_path)
+    found = fresh.get_many("m", keys)
+    assert checks == ["opened", "opened"]                   # opened without a check, then rebuilt once
+    assert found == {}                                      # nothing trusted from the damaged file
+    assert list(tmp_path.glob("embeddings.sqlite3.corrupt-*"))
+    fresh.put_many("m", [(keys[0], vectors[0])])
+    assert fresh.count("m") == 1                            # the new file works
+
+
 def test_a_stored_vector_of_the_wrong_shape_is_encoded_again(tmp_path: Path) -> None:
     cache = EmbeddingCache(tmp_path)
     conn = sqlite3.connect(tmp_path / "embeddings.sqlite3")

@@ -66,22 +66,20 @@ class EmbeddingCache:
         return found
 
     def put_many(self, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
-        self._store.guarded(lambda conn: self._put_many(conn, model, items))
+        rows = [(model, key, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for key, v in items]
+        self._store.guarded(lambda conn: self._put_many(conn, rows))
 
     @staticmethod
-    def _put_many(conn: sqlite3.Connection, model: str, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
+    def _put_many(conn: sqlite3.Connection, rows: list[tuple[str, bytes, int, bytes]]) -> None:
         with conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO vectors (model, text_sha256, dim, vector) VALUES (?,?,?,?)",
-                [(model, key, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes())
-                 for key, v in items])
+            conn.executemany("INSERT OR REPLACE INTO vectors (model, text_sha256, dim, vector) VALUES (?,?,?,?)",
+                             rows)
 
     def count(self, model: str | None = None) -> int:
-        conn = self._store.connection()
         if model is None:
-            return int(conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
-        return int(conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?",
-                                (model,)).fetchone()[0])
+            return int(self._store.guarded(lambda conn: conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]))
+        return int(self._store.guarded(lambda conn: conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?",
+                                                                 (model,)).fetchone()[0]))
 
     def close(self) -> None:
         self._store.close()

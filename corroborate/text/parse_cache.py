@@ -82,7 +82,7 @@ class ParseCache:
         self._store.guarded(write)
 
     def count(self) -> int:
-        return int(self._store.connection().execute("SELECT COUNT(*) FROM parses").fetchone()[0])
+        return int(self._store.guarded(lambda conn: conn.execute("SELECT COUNT(*) FROM parses").fetchone()[0]))
 
     def close(self) -> None:
         self._store.close()
