@@ -81,7 +81,7 @@ def main() -> None:
             f"Commit {commit()}, {machine()}. `python benchmarks/bench_cache.py --write`. Random 384-d vectors; "
             f"{LOOKUPS:,} keys per lookup call, median of 5 rounds, each in a fresh connection (so the time "
             "includes opening the file, as a run's first lookup does).", "", text, "",
-            "- Before commit 5d0f1c4 every open ran `PRAGMA quick_check`, which reads the whole file (about "
+            "- Until commit 93eb181 every open ran `PRAGMA quick_check`, which reads the whole file (about "
             "1 s per 2 GB on this machine): at a million rows that was 9,899 lookups a second, 8x slower "
             "than at 10k. A file over 32 MiB is now checked by its header and schema when opened, and a "
             "malformed page met by a query sets it aside (tests/test_runs.py).",

@@ -85,6 +85,9 @@ def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
 
 def to_jsonable(value: Any) -> Any:
     """Plain JSON types; unbounded or missing numbers become ``null``."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

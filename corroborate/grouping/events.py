@@ -38,6 +38,7 @@ import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
 from ..progress import Progress
-from ..text.claims import split_sentences
+from ..text.claims import iter_sentences
 from .mentions import proper_words
 from .pairs import FEATURES, PairFeatures, PreparedArticles
 
@@ -68,7 +69,7 @@ def kept_text(articles: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
 
 def lead_text(title: object, text: str, sentences: int = LEAD_SENTENCES) -> str:
     """Title and first sentences: where a report says what, where and when."""
-    first = [s.text for s in split_sentences(text)[:sentences]]
+    first = [s.text for s in islice(iter_sentences(text), sentences)]
     head = [title] if isinstance(title, str) and title else []
     return " ".join(head + first)
 

@@ -30,9 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.stats import entropy
+from scipy.special import entr
 
 #: the kinds of evidence key, strongest first (the order names a group)
 EVIDENCE_KINDS = ("origin", "wire", "copy", "source")
@@ -113,18 +111,24 @@ def independent_groups(claims: Sequence[Mapping[str, Any]]) -> list[int]:
     """Group of each claim: claims sharing an outlet, copy group, credit, origin or
     verbatim text are one group (connected components). Groups numbered from 0
     in order of first appearance."""
-    key_of: dict[tuple[str, str], int] = {}
-    rows, cols = [], []
+    # claims meet through any key they share: union-find over the claims, each key joining
+    # its claims to the first claim that had it (scipy's components cost 0.4 ms a cluster)
+    parent = list(range(len(claims)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[tuple[str, str], int] = {}
     for i, claim in enumerate(claims):
         for key in _keys(claim):
-            rows.append(i)
-            cols.append(key_of.setdefault(key, len(key_of)))
-    # claims and their keys as one bipartite graph: claims meet through any key they share
-    n = len(claims)
-    size = n + len(key_of)
-    graph = coo_matrix((np.ones(len(rows)), (rows, [n + c for c in cols])), shape=(size, size))
-    _, component = connected_components(graph, directed=False)
-    return [int(g) for g in pd.factorize(component[:n])[0]]
+            a, b = root(first_with.setdefault(key, i)), root(i)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    numbers: dict[int, int] = {}
+    return [numbers.setdefault(root(i), len(numbers)) for i in range(len(claims))]
 
 
 def group_name(members: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
@@ -145,4 +149,5 @@ def group_name(members: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
 def effective_source_count(articles_per_source: Mapping[str, int]) -> float:
     """exp(Shannon entropy) of the sources' shares of the articles."""
     counts = np.array([c for c in articles_per_source.values() if c > 0], dtype=np.float64)
-    return math.exp(entropy(counts)) if counts.size else 0.0
+    # the sum scipy.stats.entropy computes, without its per-call overhead (0.5 ms, 18k clusters)
+    return math.exp(float(np.sum(entr(counts / np.sum(counts))))) if counts.size else 0.0

@@ -53,7 +53,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of ``text`` with offsets; ``text[s.start:s.end] == s.text``."""
-    out: list[Sentence] = []
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str) -> Iterator[Sentence]:
+    """The sentences of :func:`split_sentences`, one at a time: a reader of the first few
+    (an article's lead) does not segment the rest. Lines are segmented one by one, so the
+    first sentences never depend on what follows them."""
     line_start = 0
     for line in text.splitlines(keepends=True):
         if line.strip():
@@ -66,9 +72,8 @@ def split_sentences(text: str) -> list[Sentence]:
                     end = line_start + tokens[-1].offset + len(tokens[-1].value)
                     start, end = _trim(text, start, end)
                     if start < end:
-                        out.append(Sentence(start, end, text[start:end]))
+                        yield from _split_cjk(text, Sentence(start, end, text[start:end]))
         line_start += len(line)
-    return [piece for sentence in out for piece in _split_cjk(text, sentence)]
 
 
 def _split_cjk(text: str, sentence: Sentence) -> list[Sentence]:
@@ -188,4 +193,4 @@ def extract_claims(articles: pd.DataFrame, *, min_words: int = 5,
     return claims_frame, dropped_frame
 
 
-__all__ = ["Sentence", "SentenceLimits", "split_sentences", "extract_claims", "drop_reason"]
+__all__ = ["Sentence", "SentenceLimits", "split_sentences", "iter_sentences", "extract_claims", "drop_reason"]
