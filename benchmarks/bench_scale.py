@@ -6,7 +6,8 @@ compared everything with everything until issue 21 and now go through
 
 * ``copies``: :func:`corroborate.ingest.syndication.copy_groups` over the articles' texts;
 * ``generic``: :func:`corroborate.grouping.generic.generic_span` over the claims, events planted;
-* ``denials``: :func:`corroborate.text.denials.link_denials`, one claim in 200 a denial.
+* ``denials``: :func:`corroborate.text.denials.link_denials`, one claim in 200 a denial, each
+  searched within its planted event (the pipeline searches within the events it found).
 
 The claims are the sentences of a generated stream (:mod:`benchmarks.gen_stream`: a year of
 local events, 300 outlets, the stock sentences of each kind of event recurring in every event
@@ -109,7 +110,8 @@ def one(n: int) -> dict:
     denying = np.arange(n) % 200 == 7
     claims = pd.DataFrame({"claim_id": [f"c{i}" for i in range(n)], "source": "s", "attributed_to": None,
                            "copy_kind": None, "copy_name": None, "text": texts,
-                           "stance": np.where(denying, "denied", "asserted"), "cluster_id": np.arange(n)})
+                           "stance": np.where(denying, "denied", "asserted"), "cluster_id": np.arange(n),
+                           "event_id": events})            # the planted events stand for the event stage's
     content = pd.Series([t if d else None for t, d in zip(texts, denying, strict=True)], dtype=object)
     started = time.perf_counter()
     links = link_denials(claims, content, vectors, embedder, threshold=cfg.denial_link_threshold)
