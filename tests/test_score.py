@@ -94,6 +94,15 @@ def test_a_source_counts_once_per_unit() -> None:
     assert unit.n_sources == 3 and unit.consensus == 10000
 
 
+def test_a_source_of_two_figures_stands_for_one_it_stated() -> None:
+    """ "dropped 30 percent citywide ... compared with 9 percent": not 19.5, a figure nobody stated."""
+    qs = [_q("a", 30, unit="%"), {**_q("a", 9, unit="%"), "claim_id": "a:1"}, _q("b", 9, unit="%")]
+    (unit,) = numeric_consensus(qs, tolerance=0.05)
+    assert unit.consensus == 9 and unit.dissent == () and unit.agreement == 1.0
+    (alone,) = numeric_consensus(qs[:2], tolerance=0.05)
+    assert alone.consensus == 9                        # alone: the lower of its two figures
+
+
 def test_unbounded_intervals_are_handled() -> None:
     qs = [_q("a", 3000, 3000, math.inf), _q("b", 10000), _q("c", 10000)]
     (unit,) = numeric_consensus(qs, tolerance=0.05)
