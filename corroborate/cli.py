@@ -174,9 +174,11 @@ def _score(input_path: Path, outdir: Path, config: Config, on_bad_record: str, t
     click.echo(f"\nopen {paths['report.html'].resolve().as_uri()} to read the report")
     stats, parsed = est.embedding_stats_, est.parse_stats_
     logger.info("done in %.1f s (embedding: %d distinct texts, %d from cache, %d encoded; parse: %d distinct "
-                "sentences, %d from cache, %d read)", time.perf_counter() - started, stats.get("distinct", 0),
+                "sentences, %d from cache, %d read; articles: %d split before, %d split)",
+                time.perf_counter() - started, stats.get("distinct", 0),
                 stats.get("cache_hits", 0), stats.get("encoded", 0), parsed.get("distinct", 0),
-                parsed.get("from_cache", 0), parsed.get("read", 0))
+                parsed.get("from_cache", 0), parsed.get("read", 0), parsed.get("articles_from_cache", 0),
+                parsed.get("articles_split", 0))
 
 
 @cli.command()

@@ -57,7 +57,7 @@ from .stages import (
     read_stage,
     scoring_stage,
 )
-from .text.parse_cache import ParseCache
+from .text.parse_cache import ParseCache, split_articles
 
 logger = logging.getLogger(__name__)
 
@@ -234,27 +234,34 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         lap("read")
         frame = copies_stage(corpus.articles, cfg)
         lap("syndication")
-        claims, dropped = claims_stage(frame, cfg)
-        lap("claims")
-        embedder = self._resolve_embedder(cfg)
-        repeats = outlet_repeats(claims)
-        article_events = event_stage(frame, claims, repeats, embedder, self._resolve_event_grouper(cfg))
-        frame = frame.assign(event_id=article_events)
-        claims = claims.assign(event_id=claims["article_id"].map(
-            dict(zip(frame["article_id"], article_events, strict=True))).astype("int64"))
-        lap("events")
-        claims, dropped = drop_furniture(claims, dropped, recurring_across_events(claims, repeats))
-        lap("furniture")
-        # spaCy parses on one core; an exported backend embeds the claims meanwhile on worker threads
-        # that release the GIL (torch, or an embedder passed in, waits its turn: torch's threads
-        # would fight the parser for the cores)
-        overlap = OVERLAP_EMBEDDING and self.embedder is None and cfg.backend != "torch"
-        embedding = Background(embedder.encode, claims["text"].tolist(), start=overlap)
         parse_cache, parse_stats = (ParseCache(cfg.cache_dir) if cfg.cache else None), {}
-        texts = dataclasses.replace(parse_stage(claims, frame, cfg, show_progress=self.show_progress,
-                                                cache=parse_cache, stats=parse_stats), dropped=dropped)
-        if parse_cache is not None:
-            parse_cache.close()
+        try:
+            split_stats: dict[str, int] = {}
+            sentences = split_articles(frame["text"].tolist(), parse_cache, split_stats)
+            claims, dropped = claims_stage(frame, cfg, sentences)
+            lap("claims")
+            embedder = self._resolve_embedder(cfg)
+            repeats = outlet_repeats(claims)
+            article_events = event_stage(frame, claims, repeats, embedder, self._resolve_event_grouper(cfg),
+                                         sentences)
+            del sentences
+            frame = frame.assign(event_id=article_events)
+            claims = claims.assign(event_id=claims["article_id"].map(
+                dict(zip(frame["article_id"], article_events, strict=True))).astype("int64"))
+            lap("events")
+            claims, dropped = drop_furniture(claims, dropped, recurring_across_events(claims, repeats))
+            lap("furniture")
+            # spaCy parses on one core; an exported backend embeds the claims meanwhile on worker threads
+            # that release the GIL (torch, or an embedder passed in, waits its turn: torch's threads
+            # would fight the parser for the cores)
+            overlap = OVERLAP_EMBEDDING and self.embedder is None and cfg.backend != "torch"
+            embedding = Background(embedder.encode, claims["text"].tolist(), start=overlap)
+            texts = dataclasses.replace(parse_stage(claims, frame, cfg, show_progress=self.show_progress,
+                                                    cache=parse_cache, stats=parse_stats), dropped=dropped)
+            parse_stats.update(split_stats)
+        finally:
+            if parse_cache is not None:
+                parse_cache.close()
         lap("parse")
         embeddings = claim_vectors(embedding.result(), len(claims))
         claim_stats = dict(getattr(embedder, "last_stats", {}))   # the claims, not leads or denials

@@ -7,6 +7,7 @@ notebook can call any one alone. What they hand on is declared in :mod:`corrobor
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from .scoring.reliability import learn_reliability, reliability_engine
 from .scoring.score import score_clusters
 from .scoring.source_table import source_table
 from .stage_results import Grouping, Independence, Texts
-from .text.claims import SentenceLimits, extract_claims
+from .text.claims import Sentence, SentenceLimits, extract_claims
 from .text.measures import with_compared_units
 from .text.parse_cache import ParseCache
 from .text.parsing import analyse_claims
@@ -59,18 +60,21 @@ def copies_stage(articles: pd.DataFrame, cfg: Config) -> pd.DataFrame:
     return articles.merge(syndication(articles, threshold=cfg.copy_threshold), on="article_id", how="left")
 
 
-def claims_stage(articles: pd.DataFrame, cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The claims of every article and the sentences dropped (with their reasons)."""
+def claims_stage(articles: pd.DataFrame, cfg: Config,
+                 sentences: Sequence[list[Sentence]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The claims of every article and the sentences dropped (with their reasons); ``sentences``:
+    each article's sentences when already split (:func:`corroborate.text.parse_cache.split_articles`)."""
     return extract_claims(articles, min_words=cfg.min_words, limits=SentenceLimits(
-        max_sentences=cfg.max_sentences_per_article, max_chars=cfg.max_sentence_chars))
+        max_sentences=cfg.max_sentences_per_article, max_chars=cfg.max_sentence_chars), sentences=sentences)
 
 
 def event_stage(articles: pd.DataFrame, claims: pd.DataFrame, repeats: np.ndarray, embedder: Embedder,
-                grouper: EventGrouper) -> np.ndarray:
+                grouper: EventGrouper, sentences: Sequence[list[Sentence]] | None = None) -> np.ndarray:
     """An event id per article, from its lead's vector and its text without the sentences its outlet
     repeats on other pages (``repeats``: :func:`corroborate.grouping.furniture.outlet_repeats`)."""
-    leads = unit_rows(embedder.encode([lead_text(t, x) for t, x in zip(articles["title"], articles["text"],
-                                                                         strict=True)]))
+    split = sentences if sentences is not None else [None] * len(articles)
+    leads = unit_rows(embedder.encode([lead_text(t, x, split=known) for t, x, known in zip(
+        articles["title"], articles["text"], split, strict=True)]))
     kept = kept_text(articles, claims[~repeats])
     return checked_events(grouper.group(articles, leads, kept), len(articles))
 

@@ -7,11 +7,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from corroborate import Config, Corroborator
 from corroborate.text import parse_cache as pc
+from corroborate.text.claims import split_sentences
 from corroborate.text.parsing import analyse_claims
 from tests.conftest import FakeEmbedder
 
@@ -69,6 +71,20 @@ def test_an_unreadable_entry_is_read_again(tmp_path: Path) -> None:
     assert stats["read"] == 4 and attribution["stance"].tolist()[2] == "denied"
 
 
+def test_an_article_split_before_gives_the_same_sentences_and_bad_spans_are_split_again(tmp_path: Path) -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLE.glob("*.txt"))]
+    expected = [split_sentences(t) for t in texts]
+    stats: dict[str, int] = {}
+    assert pc.split_articles(texts, pc.ParseCache(tmp_path), stats) == expected
+    assert stats == {"articles": len(texts), "articles_from_cache": 0, "articles_split": len(texts)}
+    assert pc.split_articles(texts, pc.ParseCache(tmp_path), stats) == expected
+    assert stats["articles_from_cache"] == len(texts) and stats["articles_split"] == 0
+    with sqlite3.connect(tmp_path / "parses.sqlite3") as conn:       # spans past the end of the text
+        conn.execute("UPDATE splits SET value = ?", (np.array([[0, 10**6]], dtype="<i8").tobytes(),))
+    assert pc.split_articles(texts, pc.ParseCache(tmp_path), stats) == expected
+    assert stats["articles_split"] == len(texts)
+
+
 def test_the_reader_identity_follows_the_code() -> None:
     identity = pc.reader_identity()
     assert len(identity) == 32 and identity == pc.reader_identity()
@@ -99,6 +115,9 @@ def test_a_run_with_new_articles_parses_and_embeds_only_their_new_sentences(tmp_
     assert after.parse_stats_["read"] == len(new_texts)
     assert after.parse_stats_["from_cache"] == after.parse_stats_["distinct"] - len(new_texts)
     assert after.embedding_stats_["encoded"] <= len(new_texts) + 2 * len(LATE)   # new claims, leads, titles
+    assert before.parse_stats_["articles_split"] == before.parse_stats_["articles"] == 14 - len(LATE)
+    assert after.parse_stats_["articles_split"] == len(LATE)       # only the new articles are split
+    assert after.parse_stats_["articles_from_cache"] == 14 - len(LATE)
     fresh = Corroborator(embedder=FakeEmbedder(), config=config.replace(cache=False)).fit(_corpus(tmp_path / "x", ()))
     pd.testing.assert_frame_equal(after.quantities_, fresh.quantities_)
     assert after.claims_["stance"].tolist() == fresh.claims_["stance"].tolist()

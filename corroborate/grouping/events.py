@@ -49,7 +49,7 @@ from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
 from ..progress import Progress
-from ..text.claims import iter_sentences
+from ..text.claims import Sentence, iter_sentences
 from .mentions import proper_words
 from .pairs import FEATURES, PairFeatures, PreparedArticles
 
@@ -67,9 +67,11 @@ def kept_text(articles: pd.DataFrame, claims: pd.DataFrame) -> list[str]:
     return [joined.get(a, "") for a in articles["article_id"]]
 
 
-def lead_text(title: object, text: str, sentences: int = LEAD_SENTENCES) -> str:
-    """Title and first sentences: where a report says what, where and when."""
-    first = [s.text for s in islice(iter_sentences(text), sentences)]
+def lead_text(title: object, text: str, sentences: int = LEAD_SENTENCES,
+              split: Sequence[Sentence] | None = None) -> str:
+    """Title and first sentences: where a report says what, where and when (``split``: the
+    text's sentences, when already known)."""
+    first = [s.text for s in islice(iter_sentences(text) if split is None else split, sentences)]
     head = [title] if isinstance(title, str) and title else []
     return " ".join(head + first)
 

@@ -13,7 +13,7 @@ returned beside the claims.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -141,11 +141,12 @@ class SentenceLimits:
 
 
 def _article_sentences(
-    text: str, title: str | None, *, min_words: int, limits: SentenceLimits = SentenceLimits()
+    text: str, title: str | None, *, min_words: int, limits: SentenceLimits = SentenceLimits(),
+    sentences: list[Sentence] | None = None,
 ) -> Iterator[tuple[int, Sentence, str | None]]:
     seen: set[str] = set()
     title_key = _normalise(title) if title else None
-    for idx, sentence in enumerate(split_sentences(text)):
+    for idx, sentence in enumerate(split_sentences(text) if sentences is None else sentences):
         if limits.max_sentences is not None and idx >= limits.max_sentences:
             yield idx, sentence, "over_sentence_limit"
             continue
@@ -167,18 +168,23 @@ def _article_sentences(
         yield idx, sentence, reason
 
 
-def extract_claims(articles: pd.DataFrame, *, min_words: int = 5,
-                   limits: SentenceLimits = SentenceLimits()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split ``articles`` into (claims, dropped) frames; see :mod:`corroborate.schema`."""
+def extract_claims(articles: pd.DataFrame, *, min_words: int = 5, limits: SentenceLimits = SentenceLimits(),
+                   sentences: Sequence[list[Sentence]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split ``articles`` into (claims, dropped) frames; see :mod:`corroborate.schema`.
+
+    ``sentences``: each article's :func:`split_sentences`, when already known (the parse cache
+    keeps them, :func:`corroborate.text.parse_cache.split_articles`)."""
     require_columns(articles, ("article_id", "source", "text"), "articles")
     claims: list[tuple[object, ...]] = []
     dropped: list[tuple[object, ...]] = []
     titles = articles["title"] if "title" in articles.columns else [None] * len(articles)
-    for article_id, source, text, title in zip(
-        articles["article_id"], articles["source"], articles["text"], titles, strict=True
+    split = sentences if sentences is not None else [None] * len(articles)
+    for article_id, source, text, title, known in zip(
+        articles["article_id"], articles["source"], articles["text"], titles, split, strict=True
     ):
         title = title if isinstance(title, str) else None
-        for idx, sentence, reason in _article_sentences(text, title, min_words=min_words, limits=limits):
+        for idx, sentence, reason in _article_sentences(text, title, min_words=min_words, limits=limits,
+                                                        sentences=known):
             if reason is None:
                 claims.append((f"{article_id}:{idx}", article_id, source, idx,
                                sentence.start, sentence.end, sentence.text))

@@ -6,7 +6,9 @@ cache embeds only the new ones. ``parses.sqlite3`` in the cache folder (beside
 ``embeddings.sqlite3``; both are :class:`corroborate.store.SqliteStore` files) keeps, per
 sentence, what :func:`corroborate.text.parsing.analyse_claims` made of it.
 
-An entry is keyed by the sentence, the publication year (counts of an earlier year's event are
+It keeps, too, where each article's sentences begin and end (:func:`split_articles`): the
+sentence splitter is the next slowest stage of a run, and an article read before is not split
+again. A parse entry is keyed by the sentence, the publication year (counts of an earlier year's event are
 set aside) and the hedge width, under the identity of the **reader** (:func:`reader_identity`): a
 hash of the source of every module of ``corroborate/text``, of the lexicons in
 ``corroborate/data``, and the spaCy model's name and version. Any change to how sentences are
@@ -23,8 +25,11 @@ from dataclasses import astuple
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from ..store import SqliteStore, default_cache_dir
 from .attribution import Attribution
+from .claims import Sentence, split_sentences
 from .nlp import nlp
 from .stated import Quantity
 
@@ -33,6 +38,12 @@ CREATE TABLE IF NOT EXISTS parses (
     reader TEXT NOT NULL,
     key BLOB NOT NULL,
     value TEXT NOT NULL,
+    PRIMARY KEY (reader, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS splits (
+    reader TEXT NOT NULL,
+    key BLOB NOT NULL,
+    value BLOB NOT NULL,
     PRIMARY KEY (reader, key)
 ) WITHOUT ROWID;
 """
@@ -84,6 +95,23 @@ class ParseCache:
     def count(self) -> int:
         return int(self._store.guarded(lambda conn: conn.execute("SELECT COUNT(*) FROM parses").fetchone()[0]))
 
+    def get_splits(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        """The stored ``(start, end)`` rows of each article key found (:func:`article_key`)."""
+        rows = self._store.rows_in("SELECT key, value FROM splits WHERE reader = ? AND key IN",
+                                   [reader_identity()], keys)
+        return {bytes(key): np.frombuffer(value, dtype="<i8").reshape(-1, 2) for key, value in rows
+                if len(value) % 16 == 0}
+
+    def put_splits(self, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
+        reader = reader_identity()
+        rows = [(reader, key, np.ascontiguousarray(spans, dtype="<i8").tobytes()) for key, spans in items]
+
+        def write(conn):  # type: ignore[no-untyped-def]
+            with conn:
+                conn.executemany("INSERT OR REPLACE INTO splits (reader, key, value) VALUES (?,?,?)", rows)
+
+        self._store.guarded(write)
+
     def close(self) -> None:
         self._store.close()
 
@@ -100,3 +128,43 @@ def _decode(value: str) -> Reading | None:
         return Attribution(*data["a"]), [Quantity(*q) for q in data["q"]]
     except (ValueError, TypeError, KeyError):
         return None
+
+
+def article_key(text: str) -> bytes:
+    return hashlib.sha256(f"split\x00{text}".encode()).digest()
+
+
+def split_articles(texts: Sequence[str], cache: ParseCache | None = None,
+                   stats: dict[str, int] | None = None) -> list[list[Sentence]]:
+    """:func:`corroborate.text.claims.split_sentences` of each text, the texts split before
+    taken from ``cache`` (each distinct text split once). ``stats`` (when given) gets
+    ``articles``, ``articles_from_cache`` and ``articles_split``."""
+    keys = [article_key(t) for t in texts]
+    stored = cache.get_splits(list(dict.fromkeys(keys))) if cache is not None else {}
+    done: dict[bytes, list[Sentence]] = {}
+    for key, text in zip(keys, texts, strict=True):
+        if key in done:
+            continue
+        spans = stored.get(key)
+        if spans is not None and _spans_fit(spans, text):
+            done[key] = [Sentence(int(a), int(b), text[a:b]) for a, b in spans.tolist()]
+    fresh: dict[bytes, list[Sentence]] = {}
+    for key, text in zip(keys, texts, strict=True):
+        if key not in done and key not in fresh:
+            fresh[key] = split_sentences(text)
+    if cache is not None and fresh:
+        cache.put_splits((key, np.array([(s.start, s.end) for s in sentences], dtype=np.int64).reshape(-1, 2))
+                         for key, sentences in fresh.items())
+    if stats is not None:
+        stats.update(articles=len(texts), articles_from_cache=len(done), articles_split=len(fresh))
+    done.update(fresh)
+    return [done[key] for key in keys]
+
+
+def _spans_fit(spans: np.ndarray, text: str) -> bool:
+    """Could ``spans`` be sentences of ``text`` (inside it, each non-empty, in order)?"""
+    if not len(spans):
+        return not text.strip()
+    starts, ends = spans[:, 0], spans[:, 1]
+    return bool((starts >= 0).all() and (ends <= len(text)).all() and (starts < ends).all()
+                and (starts[1:] >= ends[:-1]).all())
