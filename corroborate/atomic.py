@@ -72,9 +72,10 @@ def write_text(path: str | Path, text: str) -> None:
     replace_atomically(path, write)
 
 
-def write_jsonl(path: str | Path, records: Iterable[Mapping[str, Any]]) -> None:
-    """Write one JSON object per line, atomically, in the order given."""
-    lines = [json.dumps(to_jsonable(dict(r)), ensure_ascii=False) for r in records]
+def write_jsonl(path: str | Path, records: Iterable[Mapping[str, Any]], *, plain: bool = False) -> None:
+    """Write one JSON object per line, atomically, in the order given (``plain``: the records are
+    already :func:`to_jsonable` values, so they are not converted again)."""
+    lines = [json.dumps(r if plain else to_jsonable(dict(r)), ensure_ascii=False) for r in records]
     write_text(path, "".join(line + "\n" for line in lines))
 
 

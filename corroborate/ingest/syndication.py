@@ -74,8 +74,7 @@ def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, 
     hashes = {}
     for i in kept:
         m = MinHash(num_perm=NUM_PERM, seed=1)
-        for sh in sorted(sets[i]):
-            m.update(sh.encode("utf-8"))
+        m.update_batch([sh.encode("utf-8") for sh in sorted(sets[i])])   # the same values as update() one by one
         hashes[i] = m
         lsh.insert(str(i), m)
     for i in kept:

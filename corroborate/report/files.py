@@ -77,14 +77,10 @@ def write_outputs(report: Report, outdir: str | Path) -> dict[str, Path]:
     """Write the files of :data:`OUTPUT_FILES` into ``outdir``; return their paths."""
     out = Path(outdir)
     paths = {name: out / name for name in OUTPUT_FILES}
-    parts = report.to_dict()
-    write_jsonl(paths["claims.jsonl"], parts["claims"])
-    write_jsonl(paths["clusters.jsonl"], parts["clusters"])
+    parts = report.to_dict()                     # plain JSON values already
+    for name in ("claims", "clusters", "articles", "events", "dropped", "rejected"):
+        write_jsonl(paths[f"{name}.jsonl"], parts[name], plain=True)
     write_jsonl(paths["claimreview.jsonl"], claim_reviews(report))
-    write_jsonl(paths["articles.jsonl"], parts["articles"])
-    write_jsonl(paths["events.jsonl"], parts["events"])
-    write_jsonl(paths["dropped.jsonl"], parts["dropped"])
-    write_jsonl(paths["rejected.jsonl"], parts["rejected"])
     write_csv(paths["sources.csv"], report.sources)
     write_text(paths["run.json"], json.dumps(to_jsonable(report.run_record()), indent=2, ensure_ascii=False) + "\n")
     render(report, "md", out)

@@ -124,10 +124,20 @@ class ClusterInput:
 def _plain(value: Any) -> Any:
     """What :func:`dataclasses.asdict` gives for a tree of dataclasses, tuples, lists, dicts
     and JSON values, without its deep copy of every leaf (a third of a large run's report)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, (tuple, list)):
-        return type(value)(_plain(v) for v in value)
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is str or kind is float or kind is int or kind is bool or value is None:
+        return value
+    if kind is tuple or kind is list:
+        return kind([_plain(v) for v in value])
+    if kind is dict:
         return {k: _plain(v) for k, v in value.items()}
-    return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not (is_dataclass(value) and not isinstance(value, type)):
+            return value
+        names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in fields(value)))
+    return {name: _plain(getattr(value, name)) for name in names}
+
+
+#: the field names of each dataclass :func:`_plain` has met
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}

@@ -298,14 +298,13 @@ class TruthDiscovery(BaseEstimator):  # type: ignore[misc]
         if not hasattr(self, "_support_index"):
             compared = self.observations_[self.observations_["support"].notna()]
             per_item = compared.groupby(["source", "item"])["support"].agg(["sum", "count"])
-            self._support_index = (per_item.groupby(level="source").sum(),
-                                   {k: (float(v["sum"]), int(v["count"]))
-                                    for k, v in per_item.iterrows()})
-        totals, per_item = self._support_index
-        if source in totals.index:
-            agree, n = float(totals.loc[source, "sum"]), int(totals.loc[source, "count"])
-        else:
-            agree, n = 0.0, 0
+            totals = per_item.groupby(level="source").sum()
+            self._support_index = ({s: (float(a), int(c)) for s, a, c in zip(
+                                        totals.index, totals["sum"], totals["count"], strict=True)},
+                                   {k: (float(a), int(c)) for k, a, c in zip(
+                                        per_item.index, per_item["sum"], per_item["count"], strict=True)})
+        by_source, per_item = self._support_index
+        agree, n = by_source.get(source, (0.0, 0))
         for item in items:
             a_i, n_i = per_item.get((source, item), (0.0, 0))
             agree, n = agree - a_i, n - n_i

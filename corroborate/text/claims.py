@@ -103,8 +103,20 @@ def boilerplate_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def _any_boilerplate() -> re.Pattern[str] | None:
+    """One pattern that matches where any of :func:`boilerplate_patterns` does: most sentences
+    are not furniture, and one search tells so (None when the patterns cannot be joined)."""
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for _, p in boilerplate_patterns()), re.IGNORECASE)
+    except re.error:
+        return None
+
+
 def word_count(text: str) -> int:
     """Words of ``text``; in Chinese or Japanese script, where words are not spaced, each character counts."""
+    if not _CJK.search(text):
+        return sum(1 for token in text.split() if _WORD.search(token))
     count = 0
     for token in text.split():
         cjk = len(_CJK.findall(token))
@@ -121,7 +133,8 @@ def drop_reason(sentence: str, *, min_words: int, max_chars: int | None = None) 
     stripped = sentence.strip()
     if max_chars is not None and len(stripped) > max_chars:
         return "too_long"
-    for group, pattern in boilerplate_patterns():
+    any_furniture = _any_boilerplate()
+    for group, pattern in boilerplate_patterns() if any_furniture is None or any_furniture.search(stripped) else ():
         if pattern.search(stripped):
             return f"boilerplate:{group}"
     if _QUESTION.search(stripped):
