@@ -118,7 +118,7 @@ def figure_measures(out: Path, labels: dict[tuple[str, str, float], str]) -> dic
             for claim_id in cluster["claim_ids"]:
                 for q in claims[claim_id]["quantities"]:
                     key = labels.get((claim_id, q["unit"], float(q["value"])))
-                    if compared_unit(q["unit"], q.get("measure")) == unit["unit"] and key and key != NOT_A_FIGURE:
+                    if compared_unit(q["unit"], q.get("measure"), q.get("value")) == unit["unit"] and key and key != NOT_A_FIGURE:
                         referent_of[claim_id].add(key)
             figures = [k for keys in referent_of.values() for k in keys]
             if len(figures) < 2:

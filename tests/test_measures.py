@@ -33,6 +33,11 @@ def _measures(text: str) -> list[tuple[str, str | None]]:
     ("Two people needed hospital treatment after the crash.", [("Two", None)]),
     ("You don't need a booster shot.", []),
     ("Approximately 10,000 North Korean troops were deployed.", [("10,000", None)]),
+    ("The CDC data indicate a seven-day moving average of about 330 deaths.", [("330", "rate")]),
+    ("As of Wednesday, 684 new deaths had been reported.", [("684", "rate")]),
+    ("The state reported 1,000 cases a day last week.", [("1,000", "rate")]),
+    ("The U.S. recorded over 600,000 deaths attributed to coronavirus.", [("600,000", None)]),
+    ("Three people were killed a day after the protest.", [("Three", None)]),
 ])
 def test_the_measure_of_a_stated_number(text, expected):
     found = [(raw, m) for raw, m in _measures(text) if raw[:1].isdigit() or raw[:1].isupper()]
@@ -46,9 +51,13 @@ def test_a_booster_that_is_not_needed_states_no_threshold():
 def test_the_compared_unit_names_the_measure():
     assert compared_unit("%", "change") == "% change"
     assert compared_unit("votes", "required") == "votes required"
+    assert compared_unit("votes", "required", 60.0) == "votes required (60)"
+    assert compared_unit("signatures", "required", 1495709.0) == "signatures required (1,495,709)"
+    assert compared_unit("%", "change", 50.0) == "% change"                # only a threshold names its value
     assert compared_unit("killed", None) == "killed"
     assert compared_unit(None, "change") is None
-    frame = pd.DataFrame({"unit": ["%", "votes", "killed"], "measure": ["change", None, float("nan")]})
+    frame = pd.DataFrame({"unit": ["%", "votes", "killed"], "measure": ["change", None, float("nan")],
+                          "value": [50.0, 60.0, 3.0]})
     assert with_compared_units(frame)["unit"].tolist() == ["% change", "votes", "killed"]
     assert frame["unit"].tolist() == ["%", "votes", "killed"]            # the input is left as it was
 
@@ -82,3 +91,20 @@ def test_a_threshold_is_a_figure_apart_from_the_tally():
     assert labels[0] == labels[1] and labels[2] == labels[3] and labels[0] != labels[2]
     # without the measure, all four would be one figure of votes
     assert len(set(group_figures(np.arange(4), claims, quantities.drop(columns="measure")))) == 1
+
+
+def test_two_thresholds_are_two_figures_never_dissent():
+    """51 votes to pass and 60 to end a filibuster, in one event: two rules, not rival figures."""
+    texts = {"a:0": "The bill needs 51 votes to pass the Senate.",
+             "b:0": "Republicans say Democrats will need 60 votes to end debate.",
+             "c:0": "The measure would need 60 votes to overcome a filibuster."}
+    rows = [{**q.__dict__, "claim_id": cid, "source": cid[0]}
+            for cid, text in texts.items() for q in parse_quantities(text)]
+    assert [r["measure"] for r in rows] == ["required"] * 3
+    units = {u.unit: u for u in numeric_consensus(with_compared_units(pd.DataFrame(rows)).to_dict(orient="records"),
+                                                   tolerance=0.05)}
+    assert set(units) == {"votes required (51)", "votes required (60)"}
+    assert units["votes required (60)"].n_sources == 2 and not any(u.dissent for u in units.values())
+    claims = pd.DataFrame({"claim_id": list(texts), "event_id": 0, "text": list(texts.values())})
+    labels = group_figures(np.arange(3), claims, pd.DataFrame(rows))
+    assert labels[1] == labels[2] != labels[0]

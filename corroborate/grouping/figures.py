@@ -84,7 +84,8 @@ def group_figures(labels: np.ndarray, claims: pd.DataFrame, quantities: pd.DataF
     for q in counted.itertuples(index=False):
         row = row_of.get(str(q.claim_id))
         if row is not None:
-            unit = str(compared_unit(str(q.unit), getattr(q, "measure", None)))   # "votes required" is no tally
+            # "votes required" is no tally, and each threshold is its own figure
+            unit = str(compared_unit(str(q.unit), getattr(q, "measure", None), float(q.value)))
             stated[(int(events[row]), unit)].append(Stated(
                 row, float(q.value), float(q.low), float(q.high), referent_words(texts[row], int(q.start), int(q.end))))
     node_of: dict[tuple[int, str, int], int] = {}

@@ -9,12 +9,24 @@ the unit alone does not tell apart are set here, from the words around the numbe
   required", "the bill will need 60 votes") is not a tally ("1,626,042 signatures were
   collected"). A verb with an object ("two people needed hospital treatment") is no threshold.
 
+* ``"rate"``: a count per period ("a seven-day moving average of about 330 deaths", "684 new
+  deaths had been reported", "1,000 cases a day") is not a running total ("over 600,000
+  deaths"). Counts only.
+
 Every other number measures ``None``: its unit says what it counts. :func:`compared_unit` is
-the name a figure is compared under ("% change", "signatures required").
+the name a figure is compared under ("% change", "signatures required (1,495,709)").
+
+A threshold is compared only with the same threshold: two outlets stating "51 votes needed"
+and "60 votes needed" in one event almost always state two rules (a simple majority to pass,
+three fifths to end a filibuster), not rival figures of one, because a rule is fixed, not
+estimated. So each required value is its own figure, and neither is ever shown as dissent
+against the other. The cost: "1.5 million signatures needed" and "1,495,709 needed" do not
+corroborate each other.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -47,6 +59,14 @@ _REQUIRED_AFTER = re.compile(
     r"^\s*(?:[a-z][\w\-]*\s+){0,2}?(?:needed|required|necessary)(?=\s*(?:$|[,.;:!?)\"”]|"
     r"(?:to|for|in|under|by|and|or|so|of)\b))", re.IGNORECASE)
 
+#: a count per period named before the number ("a seven-day moving average of about 330 deaths")
+_RATE_BEFORE = re.compile(
+    r"\b(?:(?:seven|7|fourteen|14|three|3)[-\s]day\s+(?:moving\s+|rolling\s+)?)?average(?:d|s)?"
+    r"(?:\s+(?:of|about|roughly|nearly|some|around|more\s+than|over|almost|just))*\s*$", re.IGNORECASE)
+#: a count per period named after it ("684 new deaths", "300 daily cases", "1,000 cases a day")
+_RATE_AFTER = re.compile(
+    r"^\s*(?:(?:new|daily)\b|(?:[a-z]+\s+){0,2}?(?:a|per|each)\s+(?:day|week|month)\b"
+    r"(?!\s+(?:after|before|later|earlier|ago|of|when)\b))", re.IGNORECASE)
 #: a count stated by an article, not a number ("a booster shot", "an officer")
 _ARTICLE = re.compile(r"(?:an?|another|no)\b", re.IGNORECASE)
 
@@ -62,6 +82,8 @@ def measure_of(text: str, start: int, end: int, kind: str) -> str | None:
         return None                  # "you don't need a booster shot": no threshold is stated
     if _REQUIRED_BEFORE.search(before) or _REQUIRED_AFTER.match(after):
         return "required"
+    if kind == "count" and (_RATE_BEFORE.search(before) or _RATE_AFTER.match(after)):
+        return "rate"
     return None
 
 
@@ -86,11 +108,16 @@ def measures_of(text: str, spans: list[tuple[int, int, str]]) -> list[str | None
     return out
 
 
-def compared_unit(unit: str | None, measure: str | None) -> str | None:
-    """The name a figure is compared under: its unit, qualified by its measure."""
+def compared_unit(unit: str | None, measure: str | None, value: float | None = None) -> str | None:
+    """The name a figure is compared under: its unit, qualified by its measure, and for a
+    threshold by its value too (see the module docstring)."""
     if not isinstance(unit, str) or not unit:
         return None
-    return f"{unit} {measure}" if isinstance(measure, str) and measure else unit
+    if not (isinstance(measure, str) and measure):
+        return unit
+    if measure == "required" and value is not None and math.isfinite(value):
+        return f"{unit} {measure} ({value:,.0f})" if float(value).is_integer() else f"{unit} {measure} ({value:,})"
+    return f"{unit} {measure}"
 
 
 def with_compared_units(quantities: pd.DataFrame) -> pd.DataFrame:
@@ -98,5 +125,6 @@ def with_compared_units(quantities: pd.DataFrame) -> pd.DataFrame:
     (:func:`compared_unit`): the frame the consensus and the reliability of sources read."""
     if "measure" not in quantities or quantities["measure"].isna().all():
         return quantities
-    units = [compared_unit(u, m) for u, m in zip(quantities["unit"], quantities["measure"], strict=True)]
+    units = [compared_unit(u, m, float(v)) for u, m, v in zip(quantities["unit"], quantities["measure"],
+                                                              quantities["value"], strict=True)]
     return quantities.assign(unit=pd.Series(units, index=quantities.index, dtype=object))
