@@ -98,3 +98,30 @@ def test_a_flood_of_one_text_is_one_group_paired_with_its_first_copy() -> None:
     exact = [(i, j) for i, j, score in pairs if score == 1.0]
     assert exact == [(0, j) for j in range(1, 50)]                # 49 pairs, not 50 * 49 / 2
     assert (0, 51) in {(i, j) for i, j, _ in pairs}
+
+
+def test_a_flood_of_near_copies_groups_as_every_pair_over_the_threshold_would() -> None:
+    """Skipping the candidates already in one group changes no group: brute force agrees."""
+    import random
+
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    rng = random.Random(3)
+    bases = [BASE, "A fire destroyed three homes on Elm Street in Springfield on Tuesday night, officials "
+                   "said, and two firefighters were treated for smoke inhalation at the scene.",
+             "The city council voted five to two on Monday to approve the road repair budget, which "
+             "sets aside four million dollars for the worst streets in the northern districts."]
+    texts = []
+    for _ in range(60):
+        words = rng.choice(bases).split()
+        for _ in range(rng.randint(0, 3)):
+            words[rng.randrange(len(words))] = rng.choice(["quickly", "reportedly", "late", "local"])
+        texts.append(" ".join(words))
+    texts += [f"Unrelated note number {i} about the weather in a town far away." for i in range(5)]
+    groups, pairs = copy_groups(texts, threshold=0.27)
+    sets = [shingles(t) for t in texts]
+    over = [(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts)) if jaccard(sets[i], sets[j]) >= 0.27]
+    graph = coo_matrix(([1.0] * len(over), ([i for i, _ in over], [j for _, j in over])), shape=(len(texts),) * 2)
+    expected = pd.factorize(connected_components(graph, directed=False)[1])[0]
+    assert groups.tolist() == expected.tolist()
+    assert len(pairs) == len(texts) - len(set(groups.tolist()))      # one pair per join: a spanning forest

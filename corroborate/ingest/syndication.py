@@ -20,8 +20,6 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSH
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from ..lexicons import wire_names
 
@@ -49,7 +47,10 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
-    """Group ids (numbered by first appearance) and the confirmed pairs ``(i, j, jaccard)``.
+    """Group ids (numbered by first appearance) and the confirmed pairs ``(i, j, jaccard)`` that
+    joined two groups (a pair inside a group already joined is not checked: the groups are those
+    of every pair over the threshold, linked transitively, and the work in a flood of near
+    copies grows with its articles, not with its pairs).
 
     Stock phrases are *not* removed: a copy flood is many articles sharing the
     same phrases, and must stay one group. An article whose shingles equal an earlier one's
@@ -77,21 +78,29 @@ def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, 
         m.update_batch([sh.encode("utf-8") for sh in sorted(sets[i])])   # the same values as update() one by one
         hashes[i] = m
         lsh.insert(str(i), m)
+    # a candidate already in the article's group is not checked: it would join nothing, and in a
+    # flood of near copies (one template per event) almost every candidate is one
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j, _ in pairs:
+        parent[root(j)] = root(i)
     for i in kept:
-        for key in lsh.query(hashes[i]):
-            j = int(key)
-            if j > i:
+        for j in sorted(int(key) for key in lsh.query(hashes[i])):
+            if j > i and root(i) != root(j):
                 score = jaccard(sets[i], sets[j])
                 if score >= threshold:
                     pairs.append((i, j, score))
+                    parent[max(root(i), root(j))] = min(root(i), root(j))
     pairs.sort()
     if n == 0:
         return np.zeros(0, dtype=np.int64), pairs
-    rows = [p[0] for p in pairs]
-    cols = [p[1] for p in pairs]
-    graph = coo_matrix((np.ones(len(pairs)), (rows, cols)), shape=(n, n))
-    _, component = connected_components(graph, directed=False)
-    return pd.factorize(component)[0], pairs
+    return pd.factorize(np.array([root(i) for i in range(n)], dtype=np.int64))[0], pairs
 
 
 def _initials(name: str) -> str:
