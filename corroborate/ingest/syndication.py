@@ -71,15 +71,9 @@ def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, 
         else:
             first_of.setdefault(key, i)
             kept.append(i)
-    lsh = MinHashLSH(threshold=max(0.05, threshold * 0.7), num_perm=NUM_PERM)
-    hashes = {}
-    for i in kept:
-        m = MinHash(num_perm=NUM_PERM, seed=1)
-        m.update_batch([sh.encode("utf-8") for sh in sorted(sets[i])])   # the same values as update() one by one
-        hashes[i] = m
-        lsh.insert(str(i), m)
-    # a candidate already in the article's group is not checked: it would join nothing, and in a
-    # flood of near copies (one template per event) almost every candidate is one
+    # MinHash LSH: articles that share a band of their signature are candidates (datasketch's
+    # banding for this threshold); each candidate pair is then checked with the exact Jaccard
+    bands = MinHashLSH(threshold=max(0.05, threshold * 0.7), num_perm=NUM_PERM).hashranges
     parent = list(range(n))
 
     def root(i: int) -> int:
@@ -88,15 +82,35 @@ def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, 
             i = parent[i]
         return i
 
+    def join(i: int, j: int) -> None:
+        a, b = root(i), root(j)
+        parent[max(a, b)] = min(a, b)
+
     for i, j, _ in pairs:
-        parent[root(j)] = root(i)
+        join(i, j)
+    # each bucket holds its earlier articles by copy group; an article is checked against the
+    # members of each *other* group of the bucket until one is a copy (then the groups join), so
+    # a flood of near copies (one group) costs one look per bucket, not one check per pair
+    buckets: dict[tuple[int, bytes], dict[int, list[int]]] = {}
     for i in kept:
-        for j in sorted(int(key) for key in lsh.query(hashes[i])):
-            if j > i and root(i) != root(j):
-                score = jaccard(sets[i], sets[j])
-                if score >= threshold:
-                    pairs.append((i, j, score))
-                    parent[max(root(i), root(j))] = min(root(i), root(j))
+        if not sets[i]:
+            continue                                    # an empty text is nobody's copy
+        m = MinHash(num_perm=NUM_PERM, seed=1)
+        m.update_batch([sh.encode("utf-8") for sh in sorted(sets[i])])   # the same values as update() one by one
+        for band, (lo, hi) in enumerate(bands):
+            groups = buckets.setdefault((band, m.hashvalues[lo:hi].tobytes()), {})
+            for g in [g for g in groups if root(g) != g]:  # groups joined since: file them under their root
+                groups.setdefault(root(g), []).extend(groups.pop(g))
+            for g in sorted(groups):
+                if root(g) == root(i):
+                    continue
+                for j in groups[g]:
+                    score = jaccard(sets[j], sets[i])
+                    if score >= threshold:
+                        pairs.append((j, i, score))
+                        join(i, j)
+                        break
+            groups.setdefault(root(i), []).append(i)
     pairs.sort()
     if n == 0:
         return np.zeros(0, dtype=np.int64), pairs
