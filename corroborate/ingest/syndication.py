@@ -1,10 +1,12 @@
 """Articles that are copies of one another, and articles credited to a news agency.
 
 * **Copy groups**: articles whose word-shingle sets overlap by at least
-  ``threshold`` (Jaccard), linked transitively. MinHash LSH (``datasketch``)
-  proposes candidate pairs in sub-quadratic time; every candidate is then
-  checked with the exact Jaccard, so the result does not depend on hashing
-  luck. The threshold is chosen by ``benchmarks/bench_copies.py``.
+  ``threshold`` (Jaccard), linked transitively. MinHash signatures (``datasketch``,
+  with its banding for the threshold) put articles that may be copies in one bucket;
+  a candidate is then checked with the exact Jaccard, so the result does not depend on
+  hashing luck, and only against the copy groups of its bucket it is not already in, so
+  a flood of near copies is linear work. The threshold is chosen by
+  ``benchmarks/bench_copies.py``.
 * **Wire credits**: "WASHINGTON (AP) —", "(Reuters) -", "Reuters reported",
   "according to AFP", "X contributed to this report". The agency becomes the
   article's origin; names come from ``data/attribution.toml`` ``[wires]``, and
