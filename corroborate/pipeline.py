@@ -234,10 +234,10 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         lap("read")
         frame = copies_stage(corpus.articles, cfg)
         lap("syndication")
+        # articles split and sentences read, taken from the cache or not (keys of both in one dict)
         parse_cache, parse_stats = (ParseCache(cfg.cache_dir) if cfg.cache else None), {}
         try:
-            split_stats: dict[str, int] = {}
-            sentences = split_articles(frame["text"].tolist(), parse_cache, split_stats)
+            sentences = split_articles(frame["text"].tolist(), parse_cache, parse_stats)
             claims, dropped = claims_stage(frame, cfg, sentences)
             lap("claims")
             embedder = self._resolve_embedder(cfg)
@@ -258,7 +258,6 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
             embedding = Background(embedder.encode, claims["text"].tolist(), start=overlap)
             texts = dataclasses.replace(parse_stage(claims, frame, cfg, show_progress=self.show_progress,
                                                     cache=parse_cache, stats=parse_stats), dropped=dropped)
-            parse_stats.update(split_stats)
         finally:
             if parse_cache is not None:
                 parse_cache.close()

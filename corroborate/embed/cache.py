@@ -76,10 +76,9 @@ class EmbeddingCache:
                              rows)
 
     def count(self, model: str | None = None) -> int:
-        if model is None:
-            return int(self._store.guarded(lambda conn: conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]))
-        return int(self._store.guarded(lambda conn: conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?",
-                                                                 (model,)).fetchone()[0]))
+        query, args = (("SELECT COUNT(*) FROM vectors", ()) if model is None
+                       else ("SELECT COUNT(*) FROM vectors WHERE model = ?", (model,)))
+        return int(self._store.guarded(lambda conn: conn.execute(query, args).fetchone()[0]))
 
     def close(self) -> None:
         self._store.close()

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSH
+from scipy.cluster.hierarchy import DisjointSet
 
 from ..lexicons import wire_names
 
@@ -76,20 +77,9 @@ def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, 
     # MinHash LSH: articles that share a band of their signature are candidates (datasketch's
     # banding for this threshold); each candidate pair is then checked with the exact Jaccard
     bands = MinHashLSH(threshold=max(0.05, threshold * 0.7), num_perm=NUM_PERM).hashranges
-    parent = list(range(n))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def join(i: int, j: int) -> None:
-        a, b = root(i), root(j)
-        parent[max(a, b)] = min(a, b)
-
+    copies = DisjointSet(range(n))
     for i, j, _ in pairs:
-        join(i, j)
+        copies.merge(i, j)
     # each bucket holds its earlier articles by copy group; an article is checked against the
     # members of each *other* group of the bucket until one is a copy (then the groups join), so
     # a flood of near copies (one group) costs one look per bucket, not one check per pair
@@ -101,22 +91,22 @@ def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, 
         m.update_batch([sh.encode("utf-8") for sh in sorted(sets[i])])   # the same values as update() one by one
         for band, (lo, hi) in enumerate(bands):
             groups = buckets.setdefault((band, m.hashvalues[lo:hi].tobytes()), {})
-            for g in [g for g in groups if root(g) != g]:  # groups joined since: file them under their root
-                groups.setdefault(root(g), []).extend(groups.pop(g))
+            for g in [g for g in groups if copies[g] != g]:  # groups joined since: file them under their root
+                groups.setdefault(copies[g], []).extend(groups.pop(g))
             for g in sorted(groups):
-                if root(g) == root(i):
+                if copies.connected(g, i):
                     continue
                 for j in groups[g]:
                     score = jaccard(sets[j], sets[i])
                     if score >= threshold:
                         pairs.append((j, i, score))
-                        join(i, j)
+                        copies.merge(i, j)
                         break
-            groups.setdefault(root(i), []).append(i)
+            groups.setdefault(copies[i], []).append(i)
     pairs.sort()
     if n == 0:
         return np.zeros(0, dtype=np.int64), pairs
-    return pd.factorize(np.array([root(i) for i in range(n)], dtype=np.int64))[0], pairs
+    return pd.factorize(np.array([copies[i] for i in range(n)], dtype=np.int64))[0], pairs
 
 
 def _initials(name: str) -> str:

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.cluster.hierarchy import DisjointSet
 from scipy.special import entr
 
 #: the kinds of evidence key, strongest first (the order names a group)
@@ -111,24 +112,15 @@ def independent_groups(claims: Sequence[Mapping[str, Any]]) -> list[int]:
     """Group of each claim: claims sharing an outlet, copy group, credit, origin or
     verbatim text are one group (connected components). Groups numbered from 0
     in order of first appearance."""
-    # claims meet through any key they share: union-find over the claims, each key joining
-    # its claims to the first claim that had it (scipy's components cost 0.4 ms a cluster)
-    parent = list(range(len(claims)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    # claims meet through any key they share: each key joins its claims to the first claim that
+    # had it (scipy's sparse components cost 0.4 ms a cluster; its DisjointSet a few microseconds)
+    groups = DisjointSet(range(len(claims)))
     first_with: dict[tuple[str, str], int] = {}
     for i, claim in enumerate(claims):
         for key in _keys(claim):
-            a, b = root(first_with.setdefault(key, i)), root(i)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+            groups.merge(first_with.setdefault(key, i), i)
     numbers: dict[int, int] = {}
-    return [numbers.setdefault(root(i), len(numbers)) for i in range(len(claims))]
+    return [numbers.setdefault(groups[i], len(numbers)) for i in range(len(claims))]
 
 
 def group_name(members: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
