@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent / PACKAGE
 FLOORS: tuple[str, ...] = (
     # the ground: imports nothing of the package but the ground below it
     "errors", "schema", "ties", "neighbours", "store", "times", "progress", "background", "atomic", "lexicons", "stage_results",
+    "engines",
     # the stages, in the order the data flows
     "embed", "ingest", "text", "grouping", "scoring",
     # the settings (they configure the stages, which never read them), the report, the wiring

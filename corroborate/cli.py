@@ -13,15 +13,16 @@ import logging
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from .config import Config
 from .embed.backends import BACKENDS, make_embedder
 from .embed.cache import default_cache_dir
 from .embed.sbert import quiet_model_loading
+from .engines import ENGINES, make_engine
 from .errors import CorroborateError, InputError, StorageError, describe_no_room, no_room
 from .ingest import read_articles, read_claims
 from .pipeline import Corroborator
@@ -32,6 +33,7 @@ from .report import (
     Report,
     render,
     render_table,
+    render_truth_table,
     write_outputs,
     write_truth_outputs,
 )
@@ -95,6 +97,14 @@ def cli() -> None:
                    "once to ONNX (kept in the cache folder) and run by onnxruntime (fp32 or int8 "
                    "weights) or OpenVINO (needs the openvino extra). Speed and quality of each: "
                    "benchmarks/RESULTS.md.")
+@click.option("--device", default=None, help="Device of the torch backend: cpu (default), cuda, cuda:1, mps.")
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
+              help="Where splitting, the spaCy reading and embedding run: this process, or a Dask cluster at "
+                   "--scheduler or started for the run (pip install 'corroborate[dask]'). Same files either way.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Address of a running Dask scheduler (tcp://host:8786); needs --engine dask.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Workers of the LocalCluster that --engine dask starts (default: one per core).")
 @click.option("--on-bad-record", type=click.Choice(["fail", "skip"]), default="fail",
               show_default=True,
               help="fail: stop at the first unusable record, naming file, line and field. "
@@ -103,25 +113,46 @@ def cli() -> None:
               help="Rows of the summary table printed on the terminal.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or progress messages.")
 @click.option("-v", "--verbose", count=True, help="More detail on stderr (-vv for debug).")
-def score(input_path: Path, outdir: Path, model: str | None, threshold: float | None,
-          model_file: Path | None, config_path: Path | None, cache_dir: Path | None, no_cache: bool,
-          threads: int | None, backend: str | None, on_bad_record: str, top: int, quiet: bool, verbose: int) -> None:
+def score(input_path: Path, outdir: Path, **options: object) -> None:
     """Score the claims of the corpus INPUT and write the results to OUTDIR.
 
     INPUT is a JSONL, CSV or Parquet file with the fields text and source
     (optional: article_id, title, url, published_at), or a folder of .txt
     articles with an optional metadata.csv sidecar.
     """
-    _configure_logging(verbose, quiet)
-    if quiet:
+    opts = ScoreOptions(**options)  # type: ignore[arg-type]
+    _configure_logging(opts.verbose, opts.quiet)
+    if opts.quiet:
         quiet_model_loading()
-    config = _load_config(model_file, config_path)
-    config = config.replace(model=model, distance_threshold=threshold, threads=threads, backend=backend,
-                            cache_dir=None if cache_dir is None else str(cache_dir))
-    if no_cache:
-        config = config.replace(cache=False)
+    config = _load_config(opts.model_file, opts.config_path)
+    config = config.replace(model=opts.model, distance_threshold=opts.threshold, threads=opts.threads,
+                            backend=opts.backend, device=opts.device,
+                            cache_dir=None if opts.cache_dir is None else str(opts.cache_dir))
+    config = config.replace(cache=False) if opts.no_cache else config
     with tempfile.TemporaryDirectory(prefix="corroborate-models-") as scratch:
-        _score(input_path, outdir, config, on_bad_record, top, quiet, Path(scratch))
+        _score(input_path, outdir, config, opts, Path(scratch))
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """The options of ``corroborate score`` (its settings go into the run's :class:`Config`)."""
+
+    model: str | None = None
+    threshold: float | None = None
+    model_file: Path | None = None
+    config_path: Path | None = None
+    cache_dir: Path | None = None
+    no_cache: bool = False
+    threads: int | None = None
+    backend: str | None = None
+    device: str | None = None
+    engine: str = "local"
+    scheduler: str | None = None
+    workers: int | None = None
+    on_bad_record: str = "fail"
+    top: int = 10
+    quiet: bool = False
+    verbose: int = 0
 
 
 def _model_files_folder(config: Config, scratch: Path) -> Config:
@@ -145,18 +176,21 @@ def _model_files_folder(config: Config, scratch: Path) -> Config:
     return config
 
 
-def _score(input_path: Path, outdir: Path, config: Config, on_bad_record: str, top: int, quiet: bool,
-           scratch: Path) -> None:
+def _score(input_path: Path, outdir: Path, config: Config, opts: ScoreOptions, scratch: Path) -> None:
 
     started = time.perf_counter()
     # everything that can fail without the corpus fails now, before minutes of work
     output = OutputFolder(outdir, owned=set(OUTPUT_FILES) | set(FORMAT_FILES.values()))
     output.check()
     config = _model_files_folder(config, scratch)
-    articles = read_articles(input_path, errors="raise" if on_bad_record == "fail" else "skip")
+    engine = make_engine(opts.engine, scheduler=opts.scheduler, workers=opts.workers)
+    articles = read_articles(input_path, errors="raise" if opts.on_bad_record == "fail" else "skip")
     logger.info("read %d articles from %s", len(articles), input_path)
     try:
-        est = Corroborator(config=config, show_progress=not quiet).fit(articles)
+        with engine:
+            if opts.engine != "local":
+                logger.info("engine: %s", engine.describe())
+            est = Corroborator(config=config, show_progress=not opts.quiet, engine=engine).fit(articles)
         report = est.report()
         with output as staging:
             write_outputs(report, staging)
@@ -167,7 +201,7 @@ def _score(input_path: Path, outdir: Path, config: Config, on_bad_record: str, t
             raise
         raise StorageError(f"{describe_no_room(exc)}. The run stopped; nothing in {outdir} was changed") from None
     paths = {name: outdir / name for name in OUTPUT_FILES}
-    click.echo(render_table(report, top=top))
+    click.echo(render_table(report, top=opts.top))
     click.echo("")
     for name in OUTPUT_FILES:
         click.echo(f"wrote {paths[name]}")
@@ -266,18 +300,7 @@ def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_toler
                 "prior_strength": engine.prior_strength_, "intercept": engine.intercept_,
                 "scoring_version": cfg.scoring_version}
     paths = write_truth_outputs(engine, outdir, settings)
-    items, sources = engine.items_, engine.sources_
-    click.echo(f"{len(items)} items ({(items['kind'] == 'numeric').sum()} numeric), "
-               f"{len(sources)} sources, {len(engine.rejected_)} values rejected, "
-               f"{engine.n_iter_} iterations")
-    counted = engine.accounting_
-    click.echo(f"{counted['read']} records read: {counted['used']} used, {counted['rejected']} rejected")
-    shown = sources if len(sources) <= 2 * top else pd.concat([sources.head(top), sources.tail(top)])
-    click.echo(f"\n{'source':<28} {'unit':<12} {'reliability':>11} {'compared':>9} {'agreed':>8}")
-    for row in shown.itertuples():
-        unit = getattr(row, "unit", None) or ""
-        click.echo(f"{str(row.source)[:28]:<28} {str(unit)[:12]:<12} {row.reliability:>11.3f} "
-                   f"{row.n_compared:>9d} {row.n_agree:>8.0f}")
+    click.echo(render_truth_table(engine, top=top))
     click.echo("")
     for name in TRUTH_OUTPUT_FILES:
         click.echo(f"wrote {paths[name]}")

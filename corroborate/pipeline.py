@@ -11,9 +11,11 @@ in ``_``. Every setting of the :class:`Config` is a parameter too (``config__<fi
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,9 @@ from .config import Config
 from .embed import CachedEmbedder, Embedder, EmbeddingCache
 from .embed.backends import make_embedder
 from .embed.base import check_embedder
+from .embed.cache import default_cache_dir
+from .embed.remote import EMBED_BATCH, EngineEmbedder, ModelRecipe, PickledEmbedder
+from .engines import Engine, LocalEngine, make_engine
 from .errors import ConfigError, NotFittedError
 from .grouping.cluster import ClaimClusterer
 from .grouping.event_grouper import (
@@ -125,6 +130,10 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         :class:`~corroborate.scoring.independence_stage.SharedEvidence`.
     show_progress : bool
         Progress bars on the long stages (the CLI turns them on).
+    engine : ``"local"``, ``"dask"`` or an engine, optional
+        Where the work of each article and claim runs (splitting, the spaCy reading, embedding):
+        in this process, or on a Dask cluster (:class:`corroborate.engines.DaskEngine`; ``"dask"``
+        starts a ``LocalCluster`` for the run). The results are the same on every engine.
 
     Attributes (after ``fit``)
     --------------------------
@@ -144,13 +153,15 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
 
     def __init__(self, *, config: Config | None = None, embedder: Embedder | None = None,
                  clusterer: Any = None, event_grouper: EventGrouper | None = None,
-                 independence: IndependenceStage | None = None, show_progress: bool = False) -> None:
+                 independence: IndependenceStage | None = None, show_progress: bool = False,
+                 engine: str | Engine | None = None) -> None:
         self.config = config
         self.embedder = embedder
         self.clusterer = clusterer
         self.event_grouper = event_grouper
         self.independence = independence
         self.show_progress = show_progress
+        self.engine = engine
 
     # ------------------------------------------------------------------ parameters
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -186,7 +197,8 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
             raise ConfigError(f"Corroborator: config must be a Config; got {type(base).__name__}")
         return base
 
-    def _resolve_embedder(self, cfg: Config) -> Embedder:
+    def _resolve_embedder(self, cfg: Config, engine: Engine | None = None) -> Embedder:
+        engine = engine or LocalEngine()
         if self.embedder is not None:
             inner = check_embedder(self.embedder)
         else:
@@ -195,7 +207,34 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
             inner = make_embedder(cfg.model, backend=cfg.backend, batch_size=cfg.batch_size, device=cfg.device,
                                   threads=cfg.threads, export_dir=cfg.cache_dir)
         cache = EmbeddingCache(cfg.cache_dir) if cfg.cache else None
-        return CachedEmbedder(inner, cache, show_progress=self.show_progress)
+        if engine.name == "local":
+            return CachedEmbedder(inner, cache, show_progress=self.show_progress)
+        return CachedEmbedder(self._remote_embedder(cfg, inner, engine), cache, show_progress=self.show_progress,
+                              commit_every=EMBED_BATCH * 4 * max(1, getattr(engine, "workers", 1)))
+
+    def _remote_embedder(self, cfg: Config, inner: Embedder, engine: Engine) -> EngineEmbedder:
+        """``inner`` on the engine's workers: the configured model as a recipe each worker builds once
+        (one thread each unless ``threads`` says more), or the given embedder pickled."""
+        if self.embedder is not None:
+            return EngineEmbedder(PickledEmbedder.of(inner), inner.identity, engine)
+        if hasattr(inner, "prepare"):
+            inner.prepare()        # export the ONNX file here, once, not on every worker at the same time
+        recipe = ModelRecipe(cfg.model, cfg.backend, batch_size=cfg.batch_size, device=cfg.device,
+                             threads=cfg.threads or 1, export_dir=str(cfg.cache_dir or default_cache_dir()))
+        return EngineEmbedder(recipe, inner.identity, engine)
+
+    @contextlib.contextmanager
+    def _engine(self) -> Iterator[Engine]:
+        """The engine of this run: one named here is started and closed around it; one passed in is
+        started if need be and left running for its owner."""
+        if self.engine is None or isinstance(self.engine, str):
+            with make_engine(self.engine) as engine:
+                yield engine
+            return
+        engine = make_engine(self.engine)
+        if hasattr(engine, "start"):
+            engine.start()
+        yield engine
 
     def _resolve_clusterer(self, cfg: Config) -> Any:
         if self.clusterer is None:
@@ -224,11 +263,15 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
     def fit(self, articles: pd.DataFrame | str | Path | Corpus, y: Any = None) -> Corroborator:
         """Run the whole pipeline on ``articles`` (a frame, a path or a :class:`Corpus`); return ``self``."""
         cfg = self._resolve_config()
-        return self.fit_prepared(self.prepare(articles, cfg), cfg)
+        with self._engine() as engine:
+            return self.fit_prepared(self.prepare(articles, cfg, engine=engine), cfg)
 
-    def prepare(self, articles: pd.DataFrame | str | Path | Corpus, cfg: Config | None = None) -> Prepared:
-        """The threshold-independent stages (see :class:`Prepared`)."""
+    def prepare(self, articles: pd.DataFrame | str | Path | Corpus, cfg: Config | None = None, *,
+                engine: Engine | None = None) -> Prepared:
+        """The threshold-independent stages (see :class:`Prepared`); ``engine`` runs the work of each
+        article and claim (default: this process)."""
         cfg = cfg or self._resolve_config()
+        engine = engine or LocalEngine()
         lap = _Laps()
         corpus = read_stage(articles, cfg)
         lap("read")
@@ -237,10 +280,10 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         # articles split and sentences read, taken from the cache or not (keys of both in one dict)
         parse_cache, parse_stats = (ParseCache(cfg.cache_dir) if cfg.cache else None), {}
         try:
-            sentences = split_articles(frame["text"].tolist(), parse_cache, parse_stats)
+            sentences = split_articles(frame["text"].tolist(), parse_cache, parse_stats, engine=engine)
             claims, dropped = claims_stage(frame, cfg, sentences)
             lap("claims")
-            embedder = self._resolve_embedder(cfg)
+            embedder = self._resolve_embedder(cfg, engine)
             repeats = outlet_repeats(claims)
             article_events = event_stage(frame, claims, repeats, embedder, self._resolve_event_grouper(cfg),
                                          sentences)
@@ -254,10 +297,13 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
             # spaCy parses on one core; an exported backend embeds the claims meanwhile on worker threads
             # that release the GIL (torch, or an embedder passed in, waits its turn: torch's threads
             # would fight the parser for the cores)
-            overlap = OVERLAP_EMBEDDING and self.embedder is None and cfg.backend != "torch"
+            # (on a cluster both run on the workers, and this process only waits for them)
+            overlap = OVERLAP_EMBEDDING and (engine.name != "local" or (self.embedder is None
+                                                                          and cfg.backend != "torch"))
             embedding = Background(embedder.encode, claims["text"].tolist(), start=overlap)
             texts = dataclasses.replace(parse_stage(claims, frame, cfg, show_progress=self.show_progress,
-                                                    cache=parse_cache, stats=parse_stats), dropped=dropped)
+                                                    cache=parse_cache, stats=parse_stats, engine=engine),
+                                        dropped=dropped)
         finally:
             if parse_cache is not None:
                 parse_cache.close()

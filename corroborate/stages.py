@@ -17,6 +17,7 @@ from sklearn.metrics.cluster import pair_confusion_matrix
 
 from .config import Config
 from .embed import Embedder
+from .engines import Engine
 from .errors import ConfigError
 from .grouping.cluster import cluster_within_events
 from .grouping.event_grouper import (
@@ -81,13 +82,13 @@ def event_stage(articles: pd.DataFrame, claims: pd.DataFrame, repeats: np.ndarra
 
 def parse_stage(claims: pd.DataFrame, articles: pd.DataFrame, cfg: Config, *,
                 show_progress: bool = False, cache: ParseCache | None = None,
-                stats: dict[str, int] | None = None) -> Texts:
+                stats: dict[str, int] | None = None, engine: Engine | None = None) -> Texts:
     """Attribution, stance and quantities from one spaCy pass over the claims that need it
-    (and that ``cache`` has not read before)."""
+    (and that ``cache`` has not read before), on ``engine``'s workers when given."""
     attribution, quantities = analyse_claims(
         claims, approx_rel_width=cfg.approx_rel_width,
         published=dict(zip(articles["article_id"], articles["published_at"], strict=True)),
-        show_progress=show_progress, cache=cache, stats=stats)
+        show_progress=show_progress, cache=cache, stats=stats, engine=engine)
     claims = pd.concat([claims, attribution[["attributed_to", "speaker", "stance"]]], axis=1)
     return Texts(claims=claims, dropped=pd.DataFrame(), attribution=attribution, quantities=quantities)
 

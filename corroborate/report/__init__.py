@@ -26,8 +26,8 @@ from .html import render_html
 from .markdown import render_markdown
 from .model import Report
 from .reasons import reason_text
-from .terminal import render_table
+from .terminal import render_table, render_truth_table
 
-__all__ = ["Report", "render_markdown", "render_html", "render_table", "render", "reason_text",
+__all__ = ["Report", "render_markdown", "render_html", "render_table", "render_truth_table", "render", "reason_text",
            "claim_reviews", "clusters_frame", "write_outputs", "write_truth_outputs", "OUTPUT_FILES",
            "FORMAT_FILES", "TRUTH_OUTPUT_FILES"]

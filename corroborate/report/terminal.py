@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from typing import Any
+
+import pandas as pd
 
 from .model import Report
 
@@ -30,4 +33,20 @@ def render_table(report: Report, *, top: int = 10, width: int | None = None) -> 
         f"{s['n_clusters']} clusters ({s['n_multi_source_clusters']} multi-source); "
         f"{s['n_dropped_sentences']} sentences dropped, {s['n_rejected_records']} records rejected",
         width=width))
+    return "\n".join(lines)
+
+
+def render_truth_table(engine: Any, *, top: int = 10) -> str:
+    """What ``corroborate truth`` prints: the counts, then the ``top`` most and least reliable sources
+    of a fitted :class:`corroborate.scoring.truth.TruthDiscovery`."""
+    items, sources, counted = engine.items_, engine.sources_, engine.accounting_
+    lines = [f"{len(items)} items ({(items['kind'] == 'numeric').sum()} numeric), {len(sources)} sources, "
+             f"{len(engine.rejected_)} values rejected, {engine.n_iter_} iterations",
+             f"{counted['read']} records read: {counted['used']} used, {counted['rejected']} rejected",
+             "", f"{'source':<28} {'unit':<12} {'reliability':>11} {'compared':>9} {'agreed':>8}"]
+    shown = sources if len(sources) <= 2 * top else pd.concat([sources.head(top), sources.tail(top)])
+    for row in shown.itertuples():
+        unit = getattr(row, "unit", None) or ""
+        lines.append(f"{str(row.source)[:28]:<28} {str(unit)[:12]:<12} {row.reliability:>11.3f} "
+                     f"{row.n_compared:>9d} {row.n_agree:>8.0f}")
     return "\n".join(lines)

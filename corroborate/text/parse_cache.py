@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..engines import Engine, LocalEngine, batches_of
 from ..store import SqliteStore, default_cache_dir
 from .attribution import Attribution
 from .claims import Sentence, split_sentences
@@ -49,6 +50,8 @@ CREATE TABLE IF NOT EXISTS splits (
 """
 #: what a sentence was read as: its attribution and its quantities
 Reading = tuple[Attribution, list[Quantity]]
+#: articles split per task of an engine
+SPLIT_BATCH = 200
 
 
 @lru_cache(maxsize=1)
@@ -135,10 +138,12 @@ def article_key(text: str) -> bytes:
 
 
 def split_articles(texts: Sequence[str], cache: ParseCache | None = None,
-                   stats: dict[str, int] | None = None) -> list[list[Sentence]]:
+                   stats: dict[str, int] | None = None, engine: Engine | None = None) -> list[list[Sentence]]:
     """:func:`corroborate.text.claims.split_sentences` of each text, the texts split before
     taken from ``cache`` (each distinct text split once). ``stats`` (when given) gets
-    ``articles``, ``articles_from_cache`` and ``articles_split``."""
+    ``articles``, ``articles_from_cache`` and ``articles_split``. ``engine``
+    (:mod:`corroborate.engines`) splits the others, in batches of :data:`SPLIT_BATCH` texts;
+    the cache is read and written here only."""
     keys = [article_key(t) for t in texts]
     stored = cache.get_splits(list(dict.fromkeys(keys))) if cache is not None else {}
     done: dict[bytes, list[Sentence]] = {}
@@ -148,10 +153,13 @@ def split_articles(texts: Sequence[str], cache: ParseCache | None = None,
         spans = stored.get(key)
         if spans is not None and _spans_fit(spans, text):
             done[key] = [Sentence(int(a), int(b), text[a:b]) for a, b in spans.tolist()]
-    fresh: dict[bytes, list[Sentence]] = {}
+    todo: dict[bytes, str] = {}
     for key, text in zip(keys, texts, strict=True):
-        if key not in done and key not in fresh:
-            fresh[key] = split_sentences(text)
+        if key not in done:
+            todo.setdefault(key, text)
+    pending = list(todo.values())
+    split = (engine or LocalEngine()).map(split_batch, batches_of(pending, SPLIT_BATCH), label="split")
+    fresh = dict(zip(todo, (sentences for batch in split for sentences in batch), strict=True))
     if cache is not None and fresh:
         cache.put_splits((key, np.array([(s.start, s.end) for s in sentences], dtype=np.int64).reshape(-1, 2))
                          for key, sentences in fresh.items())
@@ -159,6 +167,11 @@ def split_articles(texts: Sequence[str], cache: ParseCache | None = None,
         stats.update(articles=len(texts), articles_from_cache=len(done), articles_split=len(fresh))
     done.update(fresh)
     return [done[key] for key in keys]
+
+
+def split_batch(texts: Sequence[str]) -> list[list[Sentence]]:
+    """The sentences of each of ``texts`` (one task of an engine)."""
+    return [split_sentences(text) for text in texts]
 
 
 def _spans_fit(spans: np.ndarray, text: str) -> bool:

@@ -10,12 +10,14 @@ both readings and then dropped, so no document outlives its sentence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple
+from functools import partial
 from typing import Any
 
 import pandas as pd
 
+from ..engines import Engine, LocalEngine, batches_of
 from ..progress import Progress
 from .attribution import attribute, attribution_frame, needs_parse, stance_only
 from .counts import may_state_a_count
@@ -23,12 +25,15 @@ from .nlp import nlp
 from .parse_cache import ParseCache, Reading, sentence_key
 from .quantities import parse_quantities, quantity_frame
 
+#: sentences read per task of an engine
+READ_BATCH = 500
+
 
 def analyse_claims(claims: pd.DataFrame, *, approx_rel_width: float,
                    published: Mapping[str, Any] | None = None,
                    batch_size: int = 64, show_progress: bool = False,
-                   cache: ParseCache | None = None,
-                   stats: dict[str, int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   cache: ParseCache | None = None, stats: dict[str, int] | None = None,
+                   engine: Engine | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(attribution, quantities)`` of ``claims``.
 
     ``published`` maps article ids to publication times: a count in a sentence
@@ -36,7 +41,9 @@ def analyse_claims(claims: pd.DataFrame, *, approx_rel_width: float,
     ``cache``: sentences read before (same text, year and settings, same reader) are taken
     from it, and only the others are parsed and then stored. A sentence repeated with the same
     year is read once. ``stats`` (when given) is filled with ``sentences``, ``distinct``,
-    ``from_cache`` and ``read`` (the distinct sentences read in this call).
+    ``from_cache`` and ``read`` (the distinct sentences read in this call). ``engine``
+    (:mod:`corroborate.engines`) reads them, :data:`READ_BATCH` sentences a task; the cache is
+    read and written here only.
 
     attribution: one row per claim (index of ``claims``) with ``attributed_to,
     speaker, stance, content``; quantities: the frame of
@@ -53,7 +60,12 @@ def analyse_claims(claims: pd.DataFrame, *, approx_rel_width: float,
     first = list(first_of.values())
     known = cache.get_many([keys[i] for i in first]) if cache is not None else {}
     todo = [i for i in first if keys[i] not in known]
-    fresh = _read(texts, years, todo, approx_rel_width, batch_size, show_progress)
+    batches = [([texts[i] for i in part], [years[i] for i in part]) for part in batches_of(todo, READ_BATCH)]
+    with Progress(len(todo), "parsing", enabled=show_progress, unit="sentence", minimum=batch_size + 1) as bar:
+        read = (engine or LocalEngine()).map(partial(read_batch, approx_rel_width=approx_rel_width,
+                                                     batch_size=batch_size),
+                                             batches, label="read", progress=bar, sizes=[len(b[0]) for b in batches])
+    fresh = dict(zip(todo, (reading for part in read for reading in part), strict=True))
     by_key = {**known, **{keys[i]: reading for i, reading in fresh.items()}}
     if cache is not None and fresh:
         cache.put_many((keys[i], reading) for i, reading in fresh.items())
@@ -64,6 +76,14 @@ def analyse_claims(claims: pd.DataFrame, *, approx_rel_width: float,
     attribution = attribution_frame(r[0] for r in readings)
     attribution.index = claims.index
     return attribution, quantity_frame(rows)
+
+
+def read_batch(batch: tuple[Sequence[str], Sequence[int | None]], *, approx_rel_width: float,
+               batch_size: int = 64) -> list[Reading]:
+    """The readings of a batch of (sentences, their publication years): one task of an engine."""
+    texts, years = list(batch[0]), list(batch[1])
+    out = _read(texts, years, list(range(len(texts))), approx_rel_width, batch_size, False)
+    return [out[i] for i in range(len(texts))]
 
 
 def _read(texts: list[str], years: list[int | None], todo: list[int], approx_rel_width: float,
