@@ -2,10 +2,10 @@
 
 Two measurements, each engine in its own process (so that each has its own peak memory):
 
-* ``stages``: the three stages the engine sends to its workers, on ``--claims`` sentences
-  (default 1M): sentence splitting (``split_articles``), the reading of every claim
-  (``analyse_claims``) and embedding (``CachedEmbedder`` without a cache, as the pipeline calls
-  it). Claim extraction runs in the calling process between the first two, as in a run.
+* ``stages``: the stages whose work on each article or claim the engine sends to its workers,
+  on ``--claims`` sentences (default 1M): sentence splitting (``split_articles``), claim
+  extraction (``extract_claims``), the reading of every claim (``analyse_claims``) and embedding
+  (``CachedEmbedder`` without a cache, as the pipeline calls it).
 * ``whole``: the whole run (``Corroborator.fit``, the report, the files) on ``--whole``
   sentences (default 100k), with every stage's seconds, to show what the rest costs beside the
   distributed stages, and whether the files of both engines are the same (their SHA-256).
@@ -75,8 +75,8 @@ def stages(name: str, n: int, workers: int) -> dict:
     sentences = split_articles(articles["text"].tolist(), engine=engine)
     seconds["split"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    claims, _ = extract_claims(articles, sentences=sentences)
-    seconds["claims (caller)"] = time.perf_counter() - clock
+    claims, _ = extract_claims(articles, sentences=sentences, engine=engine)
+    seconds["claims"] = time.perf_counter() - clock
     clock = time.perf_counter()
     attribution, quantities = analyse_claims(claims, approx_rel_width=0.1, engine=engine, published=dict(
         zip(articles["article_id"], articles["published_at"], strict=True)))

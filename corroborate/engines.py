@@ -22,7 +22,7 @@ The functions mapped must be importable on the workers (module-level functions o
 from __future__ import annotations
 
 import os
-import uuid
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -148,18 +148,18 @@ class DaskEngine:
         from distributed import as_completed
 
         client = self.client
-        run = uuid.uuid4().hex[:12]
-        futures = client.map(function, list(batches), key=[f"corroborate-{label}-{run}-{i}"
-                                                           for i in range(len(batches))])
-        index = {future.key: i for i, future in enumerate(futures)}
+        # Dask's own keys: named keys made the scheduler hand the tasks out much more slowly. The
+        # batches travel inside the graph (Dask warns above 10 MiB): so a task whose worker dies can
+        # run again elsewhere, which data scattered to that worker would not allow
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+            futures = client.map(function, list(batches), pure=False)
         try:
-            for future in as_completed(futures):
-                if future.status == "error":
-                    future.result()          # raises the task's own exception, with its traceback
-                if progress is not None:
-                    i = index[future.key]
-                    progress.update(sizes[i] if sizes is not None else 1)
-            return client.gather(futures)
+            if progress is not None:
+                index = {future.key: i for i, future in enumerate(futures)}
+                for future in as_completed(futures):
+                    progress.update(sizes[index[future.key]] if sizes is not None else 1)
+            return client.gather(futures)      # raises a task's own exception, with its traceback
         finally:
             for future in futures:
                 future.release()

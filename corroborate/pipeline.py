@@ -264,7 +264,7 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         """Run the whole pipeline on ``articles`` (a frame, a path or a :class:`Corpus`); return ``self``."""
         cfg = self._resolve_config()
         with self._engine() as engine:
-            return self.fit_prepared(self.prepare(articles, cfg, engine=engine), cfg)
+            return self.fit_prepared(self.prepare(articles, cfg, engine=engine), cfg, engine=engine)
 
     def prepare(self, articles: pd.DataFrame | str | Path | Corpus, cfg: Config | None = None, *,
                 engine: Engine | None = None) -> Prepared:
@@ -281,7 +281,7 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         parse_cache, parse_stats = (ParseCache(cfg.cache_dir) if cfg.cache else None), {}
         try:
             sentences = split_articles(frame["text"].tolist(), parse_cache, parse_stats, engine=engine)
-            claims, dropped = claims_stage(frame, cfg, sentences)
+            claims, dropped = claims_stage(frame, cfg, sentences, engine=engine)
             lap("claims")
             embedder = self._resolve_embedder(cfg, engine)
             repeats = outlet_repeats(claims)
@@ -315,12 +315,14 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
                         embedder=embedder, article_events=np.asarray(article_events), timings=lap.timings,
                         embedding_stats=claim_stats, parse_stats=parse_stats)
 
-    def fit_prepared(self, prepared: Prepared, cfg: Config | None = None) -> Corroborator:
-        """Cluster, weigh independence and score a prepared corpus; sets the fitted attributes."""
+    def fit_prepared(self, prepared: Prepared, cfg: Config | None = None, *,
+                     engine: Engine | None = None) -> Corroborator:
+        """Cluster (on ``engine``'s workers when given), weigh independence and score a prepared
+        corpus; sets the fitted attributes."""
         cfg = cfg or self._resolve_config()
         lap = _Laps()
         frame, texts, embeddings = prepared.corpus.articles, prepared.texts, prepared.embeddings
-        grouping = grouping_stage(texts, embeddings, lambda: self._resolve_clusterer(cfg), cfg)
+        grouping = grouping_stage(texts, embeddings, lambda: self._resolve_clusterer(cfg), cfg, engine=engine)
         claims = texts.claims.assign(cluster_id=grouping.labels, generic_events=grouping.generic_events)
         lap("cluster")
         independence = checked_independence(self._resolve_independence(cfg).weigh(

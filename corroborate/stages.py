@@ -61,12 +61,14 @@ def copies_stage(articles: pd.DataFrame, cfg: Config) -> pd.DataFrame:
     return articles.merge(syndication(articles, threshold=cfg.copy_threshold), on="article_id", how="left")
 
 
-def claims_stage(articles: pd.DataFrame, cfg: Config,
-                 sentences: Sequence[list[Sentence]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def claims_stage(articles: pd.DataFrame, cfg: Config, sentences: Sequence[list[Sentence]] | None = None,
+                 engine: Engine | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The claims of every article and the sentences dropped (with their reasons); ``sentences``:
-    each article's sentences when already split (:func:`corroborate.text.parse_cache.split_articles`)."""
+    each article's sentences when already split (:func:`corroborate.text.parse_cache.split_articles`);
+    on ``engine``'s workers when given."""
     return extract_claims(articles, min_words=cfg.min_words, limits=SentenceLimits(
-        max_sentences=cfg.max_sentences_per_article, max_chars=cfg.max_sentence_chars), sentences=sentences)
+        max_sentences=cfg.max_sentences_per_article, max_chars=cfg.max_sentence_chars), sentences=sentences,
+        engine=engine)
 
 
 def event_stage(articles: pd.DataFrame, claims: pd.DataFrame, repeats: np.ndarray, embedder: Embedder,
@@ -100,11 +102,13 @@ def claim_vectors(embeddings: np.ndarray, n_claims: int) -> np.ndarray:
     return unit_rows(embeddings)
 
 
-def grouping_stage(texts: Texts, embeddings: np.ndarray, make_clusterer: Any, cfg: Config) -> Grouping:
-    """Cluster claims within events, split conflicting facts, gather figures, mark generic wording."""
+def grouping_stage(texts: Texts, embeddings: np.ndarray, make_clusterer: Any, cfg: Config,
+                   engine: Engine | None = None) -> Grouping:
+    """Cluster claims within events (on ``engine``'s workers when given), split conflicting facts,
+    gather figures, mark generic wording."""
     claims, quantities = texts.claims, texts.quantities
     events = claims["event_id"].to_numpy()
-    labels = cluster_within_events(embeddings, events, make_clusterer)
+    labels = cluster_within_events(embeddings, events, make_clusterer, engine=engine)
     labels = split_conflicting_facts(labels, claims["text"].tolist())
     counting = figure_claims(claims, quantities)
     if cfg.group_figures:

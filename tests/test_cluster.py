@@ -7,7 +7,8 @@ from scipy.spatial.distance import pdist
 from sklearn.base import clone
 
 from corroborate import ClaimClusterer, ConfigError
-from corroborate.grouping.cluster import medoid_indices
+from corroborate.engines import LocalEngine
+from corroborate.grouping.cluster import cluster_within_events, medoid_indices
 
 
 def _blobs(seed: int, n_centres: int = 12, per: int = 15, dim: int = 16, noise: float = 0.25) -> np.ndarray:
@@ -83,3 +84,34 @@ def test_medoid_is_the_most_central_member() -> None:
     X = np.array([[1, 0], [0.9, 0.1], [0.8, 0.2], [0, 1]], dtype=np.float32)
     X /= np.linalg.norm(X, axis=1, keepdims=True)
     assert medoid_indices(X, np.array([0, 0, 0, 1])) == {0: 1, 1: 3}
+
+
+class _CountingEngine(LocalEngine):
+    """A local engine with another name, so that the stages take their engine path; counts tasks."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.tasks: list[str] = []
+
+    def map(self, function, batches, *, label="work", progress=None, sizes=None):  # type: ignore[no-untyped-def]
+        self.tasks.extend([label] * len(batches))
+        return super().map(function, batches, label=label, progress=progress, sizes=sizes)
+
+
+def test_clustering_on_an_engine_gives_the_labels_of_the_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    import corroborate.grouping.cluster as cluster
+
+    rng = np.random.default_rng(4)
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    events = rng.integers(0, 40, size=300)
+    events[:5] = 99                  # one event of five claims, then a few events of a single claim
+    events[5:8] = [100, 101, 102]
+    make = lambda: ClaimClusterer(distance_threshold=0.9)  # noqa: E731
+    expected = cluster_within_events(vectors, events, make)
+    monkeypatch.setattr(cluster, "CLUSTER_BATCH", 25)     # many blocks of whole events
+    engine = _CountingEngine()
+    np.testing.assert_array_equal(cluster_within_events(vectors, events, make, engine=engine), expected)
+    assert engine.tasks.count("cluster") > 5
+    assert len(np.unique(expected)) > 40

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -30,11 +31,12 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import pdist
-from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.base import BaseEstimator, ClusterMixin, clone
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils.validation import check_array
 
+from ..engines import Engine
 from ..errors import ConfigError
 from ..ties import first_near_max
 
@@ -163,21 +165,59 @@ def medoid_index(vectors: np.ndarray) -> int:
 
 
 def cluster_within_events(embeddings: np.ndarray, claim_events: np.ndarray,
-                          make_clusterer: Callable[[], Any]) -> np.ndarray:
+                          make_clusterer: Callable[[], Any], engine: Engine | None = None) -> np.ndarray:
     """Cluster each event's claims on their own; labels numbered by first appearance.
 
-    ``make_clusterer()`` returns a fresh estimator with ``fit(X)`` setting ``labels_``.
+    ``make_clusterer()`` returns a fresh estimator with ``fit(X)`` setting ``labels_``. ``engine``
+    (:mod:`corroborate.engines`): the events are clustered on its workers, whole events of about
+    :data:`CLUSTER_BATCH` claims a task, each by a clone of one ``make_clusterer()``.
     """
     claim_events = np.asarray(claim_events, dtype=np.int64)
     labels = np.zeros(len(claim_events), dtype=np.int64)
     if len(claim_events) == 0:
         return labels
+    events = list(members_of(claim_events).values())
+    several = [members for members in events if len(members) > 1]
+    if engine is None or engine.name == "local":
+        subs = [np.asarray(make_clusterer().fit(embeddings[m]).labels_, dtype=np.int64) for m in several]
+    else:
+        blocks = _blocks(several, CLUSTER_BATCH)
+        fitted = engine.map(partial(fit_labels, prototype=make_clusterer()),
+                            [[embeddings[m] for m in block] for block in blocks], label="cluster")
+        subs = [sub for block in fitted for sub in block]
+    found = iter(subs)
     next_label = 0
-    for members in members_of(claim_events).values():
-        if len(members) == 1:
-            sub = np.zeros(1, dtype=np.int64)
-        else:
-            sub = np.asarray(make_clusterer().fit(embeddings[members]).labels_, dtype=np.int64)
+    for members in events:
+        sub = np.zeros(1, dtype=np.int64) if len(members) == 1 else next(found)
         labels[members] = sub + next_label
         next_label += int(sub.max()) + 1
     return pd.factorize(labels)[0]
+
+
+#: claims per clustering task of an engine (whole events: a larger event is a task of its own)
+CLUSTER_BATCH = 4000
+
+
+def fit_labels(block: list[np.ndarray], *, prototype: Any) -> list[np.ndarray]:
+    """One task: the cluster labels of each event's vectors, each by a fresh clone of ``prototype``."""
+    out = []
+    for vectors in block:
+        try:
+            estimator = clone(prototype)
+        except TypeError:           # not a scikit-learn estimator: used as it is, as the pipeline does
+            estimator = prototype
+        out.append(np.asarray(estimator.fit(vectors).labels_, dtype=np.int64))
+    return out
+
+
+def _blocks(events: list[np.ndarray], size: int) -> list[list[np.ndarray]]:
+    """Consecutive events gathered into blocks of about ``size`` claims."""
+    blocks: list[list[np.ndarray]] = [[]]
+    held = 0
+    for members in events:
+        if blocks[-1] and held + len(members) > size:
+            blocks.append([])
+            held = 0
+        blocks[-1].append(members)
+        held += len(members)
+    return blocks if blocks[0] else []

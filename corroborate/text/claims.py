@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import pandas as pd
 import syntok.segmenter as segmenter
 
+from ..engines import Engine
 from ..lexicons import data_file
 from ..schema import CLAIM_COLUMNS, DROPPED_COLUMNS, require_columns
 
@@ -182,12 +183,17 @@ def _article_sentences(
 
 
 def extract_claims(articles: pd.DataFrame, *, min_words: int = 5, limits: SentenceLimits = SentenceLimits(),
-                   sentences: Sequence[list[Sentence]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   sentences: Sequence[list[Sentence]] | None = None,
+                   engine: Engine | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split ``articles`` into (claims, dropped) frames; see :mod:`corroborate.schema`.
 
     ``sentences``: each article's :func:`split_sentences`, when already known (the parse cache
-    keeps them, :func:`corroborate.text.parse_cache.split_articles`)."""
+    keeps them, :func:`corroborate.text.parse_cache.split_articles`). ``engine``
+    (:mod:`corroborate.engines`): the articles are read on its workers, :data:`CLAIMS_BATCH` a
+    task, and the frames joined in order (the same frames)."""
     require_columns(articles, ("article_id", "source", "text"), "articles")
+    if engine is not None and engine.name != "local":
+        return _extract_on(engine, articles, min_words=min_words, limits=limits, sentences=sentences)
     claims: list[tuple[object, ...]] = []
     dropped: list[tuple[object, ...]] = []
     titles = articles["title"] if "title" in articles.columns else [None] * len(articles)
@@ -210,6 +216,29 @@ def extract_claims(articles: pd.DataFrame, *, min_words: int = 5, limits: Senten
         for col in ("sent_idx", "start", "end"):
             frame[col] = frame[col].astype("int64")
     return claims_frame, dropped_frame
+
+
+#: articles read into claims per task of an engine
+CLAIMS_BATCH = 500
+
+
+def claims_batch(batch: tuple[pd.DataFrame, Sequence[list[Sentence]] | None], *, min_words: int,
+                 limits: SentenceLimits) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One task: the (claims, dropped) of a batch of articles and, when known, their sentences."""
+    return extract_claims(batch[0], min_words=min_words, limits=limits, sentences=batch[1])
+
+
+def _extract_on(engine: Engine, articles: pd.DataFrame, *, min_words: int, limits: SentenceLimits,
+                sentences: Sequence[list[Sentence]] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    columns = [c for c in ("article_id", "source", "text", "title") if c in articles.columns]
+    cuts = range(0, len(articles), CLAIMS_BATCH)
+    batches = [(articles.iloc[i:i + CLAIMS_BATCH][columns],
+                None if sentences is None else list(sentences[i:i + CLAIMS_BATCH])) for i in cuts]
+    if not batches:
+        return extract_claims(articles, min_words=min_words, limits=limits, sentences=sentences)
+    parts = engine.map(partial(claims_batch, min_words=min_words, limits=limits), batches, label="claims")
+    return (pd.concat([c for c, _ in parts], ignore_index=True),
+            pd.concat([d for _, d in parts], ignore_index=True))
 
 
 __all__ = ["Sentence", "SentenceLimits", "split_sentences", "iter_sentences", "extract_claims", "drop_reason"]

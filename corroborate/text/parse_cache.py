@@ -159,19 +159,21 @@ def split_articles(texts: Sequence[str], cache: ParseCache | None = None,
             todo.setdefault(key, text)
     pending = list(todo.values())
     split = (engine or LocalEngine()).map(split_batch, batches_of(pending, SPLIT_BATCH), label="split")
-    fresh = dict(zip(todo, (sentences for batch in split for sentences in batch), strict=True))
-    if cache is not None and fresh:
-        cache.put_splits((key, np.array([(s.start, s.end) for s in sentences], dtype=np.int64).reshape(-1, 2))
-                         for key, sentences in fresh.items())
+    spans = dict(zip(todo, (one for batch in split for one in batch), strict=True))
+    if cache is not None and spans:
+        cache.put_splits(spans.items())
+    fresh = {key: [Sentence(a, b, text[a:b]) for a, b in spans[key].tolist()] for key, text in todo.items()}
     if stats is not None:
         stats.update(articles=len(texts), articles_from_cache=len(done), articles_split=len(fresh))
     done.update(fresh)
     return [done[key] for key in keys]
 
 
-def split_batch(texts: Sequence[str]) -> list[list[Sentence]]:
-    """The sentences of each of ``texts`` (one task of an engine)."""
-    return [split_sentences(text) for text in texts]
+def split_batch(texts: Sequence[str]) -> list[np.ndarray]:
+    """Where the sentences of each of ``texts`` begin and end, ``(n, 2)`` int64 (one task of an
+    engine: offsets travel back, not copies of the text)."""
+    return [np.array([(s.start, s.end) for s in split_sentences(text)], dtype=np.int64).reshape(-1, 2)
+            for text in texts]
 
 
 def _spans_fit(spans: np.ndarray, text: str) -> bool:
