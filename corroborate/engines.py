@@ -127,6 +127,10 @@ class DaskEngine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> DaskEngine:
+        # a handle on a cluster, shared by the copies of an estimator (sklearn's clone deep-copies)
+        return self
+
     @property
     def client(self) -> Any:
         """The ``distributed.Client`` (starting the engine if needed)."""

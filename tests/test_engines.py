@@ -166,3 +166,15 @@ def test_engine_arguments_are_checked() -> None:
         DaskEngine(workers=0)
     with pytest.raises(ConfigError, match="map"):
         Corroborator(engine=object()).fit(EXAMPLE)
+
+
+def test_an_estimator_with_an_engine_clones_and_shares_it(dask_engine: DaskEngine) -> None:
+    from sklearn.base import clone
+
+    est = Corroborator(engine=dask_engine, embedder=FakeEmbedder())
+    copy = clone(est)
+    assert copy.engine is dask_engine
+    assert copy.get_params()["engine"] is dask_engine
+    fitted = copy.fit(EXAMPLE)
+    assert dask_engine.client.status == "running"         # a fit leaves an engine it was given running
+    assert len(fitted.claims_) > 20
