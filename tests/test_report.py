@@ -9,7 +9,7 @@ from corroborate import Config, Corroborator, Report, render_markdown, render_ta
 from corroborate.report import OUTPUT_FILES
 from corroborate.report.markdown import md_escape
 
-from .conftest import FakeEmbedder
+from .conftest import EXAMPLE, FakeEmbedder
 
 HOSTILE = "About 10,000 troops were <script>alert(1)</script> sent | *really* [here](javascript:x)."
 
@@ -62,3 +62,15 @@ def test_table_fits_the_width() -> None:
     table = render_table(_report(), width=80)
     assert all(len(line) <= 80 for line in table.splitlines())
     assert "2 claims" in table
+
+
+def test_the_writers_json_form_is_the_reports_own(tmp_path: Path) -> None:
+    # write_outputs reads the JSON form kept from Report.build instead of converting the report again:
+    # it must be exactly what to_dict() gives, and what reading the files back gives
+    report = Corroborator(embedder=FakeEmbedder(), config=Config.default().replace(cache=False)).fit(EXAMPLE).report()
+    kept = report.plain_parts()
+    assert kept is report.plain_parts() and kept == report.to_dict()
+    assert kept["clusters"] and kept["claims"]
+    write_outputs(report, tmp_path)
+    assert Report.read(tmp_path).to_dict() == kept
+    assert report.plain_parts() == report.to_dict()          # writing changed nothing in it

@@ -67,7 +67,7 @@ def render(report: Report, fmt: str, outdir: str | Path) -> Path:
     elif fmt == "md":
         write_text(path, render_markdown(report))
     elif fmt == "json":
-        write_text(path, json.dumps(report.to_dict(), indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+        write_text(path, json.dumps(report.plain_parts(), indent=1, ensure_ascii=False, sort_keys=True) + "\n")
     elif fmt == "csv":
         write_csv(path, clusters_frame(report))
     return path
@@ -77,7 +77,7 @@ def write_outputs(report: Report, outdir: str | Path) -> dict[str, Path]:
     """Write the files of :data:`OUTPUT_FILES` into ``outdir``; return their paths."""
     out = Path(outdir)
     paths = {name: out / name for name in OUTPUT_FILES}
-    parts = report.to_dict()                     # plain JSON values already
+    parts = report.plain_parts()                 # plain JSON values already
     for name in ("claims", "clusters", "articles", "events", "dropped", "rejected"):
         write_jsonl(paths[f"{name}.jsonl"], parts[name], plain=True)
     write_jsonl(paths["claimreview.jsonl"], claim_reviews(report))

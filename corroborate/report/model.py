@@ -166,7 +166,11 @@ class Report:
             "events": events.to_dict(orient="records"), "sources": run.sources.to_dict(orient="records"),
             "dropped": dropped.to_dict(orient="records"), "rejected": [dict(r) for r in rejected],
         }
-        return cls.from_dict(json.loads(json.dumps(to_jsonable(parts), ensure_ascii=False)))
+        plain = json.loads(json.dumps(to_jsonable(parts), ensure_ascii=False))
+        report = cls.from_dict(plain)
+        # what to_dict() would give again (from_dict copies what it keeps): the writers use it
+        object.__setattr__(report, "_plain", plain)
+        return report
 
     # ------------------------------------------------------------------ JSON form
     def to_dict(self) -> dict[str, Any]:
@@ -178,6 +182,12 @@ class Report:
             "sources": self.sources.to_dict(orient="records"), "dropped": self.dropped.to_dict(orient="records"),
             "rejected": list(self.rejected),
         })
+
+    def plain_parts(self) -> Mapping[str, Any]:
+        """:meth:`to_dict`, shared and not to be changed: the JSON form a report built by
+        :meth:`build` was made from (the writers read it instead of converting the report again)."""
+        cached = self.__dict__.get("_plain")
+        return cached if cached is not None else self.to_dict()
 
     @classmethod
     def from_dict(cls, parts: Mapping[str, Any]) -> Report:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 import pandas as pd
@@ -36,9 +36,14 @@ _CJK_STOP = re.compile(r"[。！？]+[」』”’）)]*")
 
 @dataclass(frozen=True)
 class Sentence:
+    """A sentence of an article: ``text == article[start:end]``. ``furniture``: the boilerplate
+    group it matches (:func:`furniture_of`), ``""`` for none, ``None`` when not looked up yet (the
+    parse cache keeps the verdict with the offsets: the patterns are a slow part of a run)."""
+
     start: int
     end: int
     text: str
+    furniture: str | None = field(default=None, compare=False)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -129,15 +134,26 @@ def _normalise(text: str) -> str:
     return _SPACE.sub(" ", re.sub(r"[^\w\s]", "", text.casefold())).strip()
 
 
-def drop_reason(sentence: str, *, min_words: int, max_chars: int | None = None) -> str | None:
-    """Why ``sentence`` is not a claim on its own merits, or ``None`` if it may be one."""
+def furniture_of(sentence: str) -> str:
+    """The group of the first boilerplate pattern ``sentence`` matches, or ``""``."""
     stripped = sentence.strip()
-    if max_chars is not None and len(stripped) > max_chars:
-        return "too_long"
     any_furniture = _any_boilerplate()
     for group, pattern in boilerplate_patterns() if any_furniture is None or any_furniture.search(stripped) else ():
         if pattern.search(stripped):
-            return f"boilerplate:{group}"
+            return group
+    return ""
+
+
+def drop_reason(sentence: str, *, min_words: int, max_chars: int | None = None,
+                furniture: str | None = None) -> str | None:
+    """Why ``sentence`` is not a claim on its own merits, or ``None`` if it may be one;
+    ``furniture``: its :func:`furniture_of`, when already known."""
+    stripped = sentence.strip()
+    if max_chars is not None and len(stripped) > max_chars:
+        return "too_long"
+    group = furniture_of(stripped) if furniture is None else furniture
+    if group:
+        return f"boilerplate:{group}"
     if _QUESTION.search(stripped):
         return "question"
     if word_count(stripped) < min_words:
@@ -175,7 +191,7 @@ def _article_sentences(
               and "\n" in text[sentence.end:sentence.end + 2]):
             # a first line with no closing punctuation is the headline of a plain-text article
             reason = "headline"
-        reason = reason or drop_reason(sentence.text, min_words=min_words)
+        reason = reason or drop_reason(sentence.text, min_words=min_words, furniture=sentence.furniture)
         if reason is None and key in seen:
             reason = "duplicate_in_article"
         seen.add(key)
@@ -241,4 +257,5 @@ def _extract_on(engine: Engine, articles: pd.DataFrame, *, min_words: int, limit
             pd.concat([d for _, d in parts], ignore_index=True))
 
 
-__all__ = ["Sentence", "SentenceLimits", "split_sentences", "iter_sentences", "extract_claims", "drop_reason"]
+__all__ = ["Sentence", "SentenceLimits", "split_sentences", "iter_sentences", "extract_claims", "drop_reason",
+           "furniture_of"]

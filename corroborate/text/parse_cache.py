@@ -6,9 +6,9 @@ cache embeds only the new ones. ``parses.sqlite3`` in the cache folder (beside
 ``embeddings.sqlite3``; both are :class:`corroborate.store.SqliteStore` files) keeps, per
 sentence, what :func:`corroborate.text.parsing.analyse_claims` made of it.
 
-It keeps, too, where each article's sentences begin and end (:func:`split_articles`): the
-sentence splitter is the next slowest stage of a run, and an article read before is not split
-again. A parse entry is keyed by the sentence, the publication year (counts of an earlier year's event are
+It keeps, too, where each article's sentences begin and end and which of them match a
+boilerplate pattern (:func:`split_articles`): the sentence splitter and those patterns are the
+next slowest parts of a run, and an article read before is not split or searched again. A parse entry is keyed by the sentence, the publication year (counts of an earlier year's event are
 set aside) and the hedge width, under the identity of the **reader** (:func:`reader_identity`): a
 hash of the source of every module of ``corroborate/text``, of the lexicons in
 ``corroborate/data``, and the spaCy model's name and version. Any change to how sentences are
@@ -30,7 +30,7 @@ import numpy as np
 from ..engines import Engine, LocalEngine, batches_of
 from ..store import SqliteStore, default_cache_dir
 from .attribution import Attribution
-from .claims import Sentence, split_sentences
+from .claims import Sentence, boilerplate_patterns, furniture_of, split_sentences
 from .nlp import model_meta
 from .stated import Quantity
 
@@ -99,11 +99,11 @@ class ParseCache:
         return int(self._store.guarded(lambda conn: conn.execute("SELECT COUNT(*) FROM parses").fetchone()[0]))
 
     def get_splits(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
-        """The stored ``(start, end)`` rows of each article key found (:func:`article_key`)."""
+        """The stored ``(start, end, furniture)`` rows of each article key found (:func:`article_key`)."""
         rows = self._store.rows_in("SELECT key, value FROM splits WHERE reader = ? AND key IN",
                                    [reader_identity()], keys)
-        return {bytes(key): np.frombuffer(value, dtype="<i8").reshape(-1, 2) for key, value in rows
-                if len(value) % 16 == 0}
+        return {bytes(key): np.frombuffer(value, dtype="<i8").reshape(-1, 3) for key, value in rows
+                if len(value) % 24 == 0}
 
     def put_splits(self, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
         reader = reader_identity()
@@ -152,7 +152,7 @@ def split_articles(texts: Sequence[str], cache: ParseCache | None = None,
             continue
         spans = stored.get(key)
         if spans is not None and _spans_fit(spans, text):
-            done[key] = [Sentence(int(a), int(b), text[a:b]) for a, b in spans.tolist()]
+            done[key] = _sentences(spans, text)
     todo: dict[bytes, str] = {}
     for key, text in zip(keys, texts, strict=True):
         if key not in done:
@@ -162,7 +162,7 @@ def split_articles(texts: Sequence[str], cache: ParseCache | None = None,
     spans = dict(zip(todo, (one for batch in split for one in batch), strict=True))
     if cache is not None and spans:
         cache.put_splits(spans.items())
-    fresh = {key: [Sentence(a, b, text[a:b]) for a, b in spans[key].tolist()] for key, text in todo.items()}
+    fresh = {key: _sentences(spans[key], text) for key, text in todo.items()}
     if stats is not None:
         stats.update(articles=len(texts), articles_from_cache=len(done), articles_split=len(fresh))
     done.update(fresh)
@@ -170,14 +170,30 @@ def split_articles(texts: Sequence[str], cache: ParseCache | None = None,
 
 
 def split_batch(texts: Sequence[str]) -> list[np.ndarray]:
-    """Where the sentences of each of ``texts`` begin and end, ``(n, 2)`` int64 (one task of an
-    engine: offsets travel back, not copies of the text)."""
-    return [np.array([(s.start, s.end) for s in split_sentences(text)], dtype=np.int64).reshape(-1, 2)
-            for text in texts]
+    """Each of ``texts`` split: one row ``(start, end, furniture)`` per sentence, int64, the last
+    the index of its boilerplate group in :func:`_groups` or -1 (one task of an engine: numbers
+    travel back, not copies of the text)."""
+    code = {group: i for i, group in enumerate(_groups())}
+    return [np.array([(s.start, s.end, code.get(furniture_of(s.text), -1)) for s in split_sentences(text)],
+                     dtype=np.int64).reshape(-1, 3) for text in texts]
+
+
+@lru_cache(maxsize=1)
+def _groups() -> tuple[str, ...]:
+    """The boilerplate groups, in the order of their patterns (the lexicon is part of the reader)."""
+    return tuple(dict.fromkeys(group for group, _ in boilerplate_patterns()))
+
+
+def _sentences(rows: np.ndarray, text: str) -> list[Sentence]:
+    groups = _groups()
+    return [Sentence(a, b, text[a:b], groups[g] if g >= 0 else "") for a, b, g in rows.tolist()]
 
 
 def _spans_fit(spans: np.ndarray, text: str) -> bool:
-    """Could ``spans`` be sentences of ``text`` (inside it, each non-empty, in order)?"""
+    """Could ``spans`` be sentences of ``text`` (inside it, each non-empty, in order, each with
+    its furniture group)?"""
+    if spans.ndim != 2 or spans.shape[1] != 3 or not (spans[:, 2] < len(_groups())).all():
+        return False
     if not len(spans):
         return not text.strip()
     starts, ends = spans[:, 0], spans[:, 1]
