@@ -183,13 +183,13 @@ def _score(input_path: Path, outdir: Path, config: Config, opts: ScoreOptions, s
     output = OutputFolder(outdir, owned=set(OUTPUT_FILES) | set(FORMAT_FILES.values()))
     output.check()
     config = _model_files_folder(config, scratch)
-    engine = make_engine(opts.engine, scheduler=opts.scheduler, workers=opts.workers)
-    articles = read_articles(input_path, errors="raise" if opts.on_bad_record == "fail" else "skip")
-    logger.info("read %d articles from %s", len(articles), input_path)
     try:
-        with engine:
+        # a Dask cluster starts (or its scheduler answers) before the corpus is read
+        with make_engine(opts.engine, scheduler=opts.scheduler, workers=opts.workers) as engine:
             if opts.engine != "local":
                 logger.info("engine: %s", engine.describe())
+            articles = read_articles(input_path, errors="raise" if opts.on_bad_record == "fail" else "skip")
+            logger.info("read %d articles from %s", len(articles), input_path)
             est = Corroborator(config=config, show_progress=not opts.quiet, engine=engine).fit(articles)
         report = est.report()
         with output as staging:
