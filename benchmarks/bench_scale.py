@@ -122,10 +122,10 @@ def one(n: int) -> dict:
 
 
 STAGES = ("copies", "generic", "denials")
-#: copy detection beyond this size is not run: at 1M claims it ran for over 20 minutes (commit
-#: 40425bd). Each article is checked against each other copy group of its LSH buckets, and on
-#: this stream the buckets hold the template reports of many events
-COPIES_UP_TO = 200_000
+#: copy detection beyond this size is not run. At 1M claims it ran for over 20 minutes at commit
+#: 40425bd, when a bucket could hold the template reports of many events; buckets now hold at most
+#: ``syndication.MAX_BUCKET`` articles
+COPIES_UP_TO = 1_000_000
 
 
 def table(rows: list[dict]) -> str:

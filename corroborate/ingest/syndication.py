@@ -28,6 +28,10 @@ from ..lexicons import wire_names
 
 SHINGLE = 3
 NUM_PERM = 128
+#: the articles a band's bucket holds: a band value that more articles share is a stock phrase of
+#: many unrelated reports, not the mark of a copy; later articles are still checked against the
+#: first ones, and copies share other bands (on the GVA dev corpus no bucket holds more than 7)
+MAX_BUCKET = 64
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _DATELINE = re.compile(r"^[A-Z][A-Za-z0-9 .,'’-]{1,60}\(([A-Za-z][A-Za-z.&-]{1,15})\)\s*[—–-]", re.MULTILINE)
 _CODE_ONLY = re.compile(r"^\(([A-Za-z][A-Za-z.&-]{1,15})\)\s*[—–-]", re.MULTILINE)
@@ -52,8 +56,10 @@ def jaccard(a: set[str], b: set[str]) -> float:
 def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
     """Group ids (numbered by first appearance) and the confirmed pairs ``(i, j, jaccard)`` that
     joined two groups (a pair inside a group already joined is not checked: the groups are those
-    of every pair over the threshold, linked transitively, and the work in a flood of near
-    copies grows with its articles, not with its pairs).
+    of every candidate pair over the threshold, linked transitively, and the work in a flood of
+    near copies grows with its articles, not with its pairs). A band's bucket holds at most
+    :data:`MAX_BUCKET` articles, so an article meets at most that many candidates per band, and
+    the work grows linearly with the corpus even where stock phrasing fills buckets.
 
     Stock phrases are *not* removed: a copy flood is many articles sharing the
     same phrases, and must stay one group. An article whose shingles equal an earlier one's
@@ -93,7 +99,9 @@ def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, 
             groups = buckets.setdefault((band, m.hashvalues[lo:hi].tobytes()), {})
             for g in [g for g in groups if copies[g] != g]:  # groups joined since: file them under their root
                 groups.setdefault(copies[g], []).extend(groups.pop(g))
+            held = 0
             for g in sorted(groups):
+                held += len(groups[g])
                 if copies.connected(g, i):
                     continue
                 for j in groups[g]:
@@ -102,7 +110,8 @@ def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, 
                         pairs.append((j, i, score))
                         copies.merge(i, j)
                         break
-            groups.setdefault(copies[i], []).append(i)
+            if held < MAX_BUCKET:
+                groups.setdefault(copies[i], []).append(i)
     pairs.sort()
     if n == 0:
         return np.zeros(0, dtype=np.int64), pairs
