@@ -185,6 +185,11 @@ def make_engine(engine: str | Engine | None, *, scheduler: str | None = None,
     return engine
 
 
+def is_local(engine: Engine | None) -> bool:
+    """Whether ``engine`` runs its work in this process (``None`` is the local engine)."""
+    return engine is None or engine.name == "local"
+
+
 def batches_of(items: Sequence[T], size: int) -> list[Sequence[T]]:
     """``items`` cut into consecutive slices of at most ``size``."""
     return [items[i:i + size] for i in range(0, len(items), size)]
@@ -197,4 +202,4 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-__all__ = ["ENGINES", "Engine", "LocalEngine", "DaskEngine", "make_engine", "batches_of"]
+__all__ = ["ENGINES", "Engine", "LocalEngine", "DaskEngine", "make_engine", "is_local", "batches_of"]

@@ -31,9 +31,9 @@ from .embed.backends import make_embedder
 from .embed.base import check_embedder
 from .embed.cache import default_cache_dir
 from .embed.remote import EMBED_BATCH, EngineEmbedder, ModelRecipe, PickledEmbedder
-from .engines import Engine, LocalEngine, make_engine
+from .engines import Engine, LocalEngine, is_local, make_engine
 from .errors import ConfigError, NotFittedError
-from .grouping.cluster import ClaimClusterer
+from .grouping.cluster import ClaimClusterer, fresh
 from .grouping.event_grouper import (
     EventGrouper,
     PairModelEvents,
@@ -198,7 +198,6 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         return base
 
     def _resolve_embedder(self, cfg: Config, engine: Engine | None = None) -> Embedder:
-        engine = engine or LocalEngine()
         if self.embedder is not None:
             inner = check_embedder(self.embedder)
         else:
@@ -207,7 +206,7 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
             inner = make_embedder(cfg.model, backend=cfg.backend, batch_size=cfg.batch_size, device=cfg.device,
                                   threads=cfg.threads, export_dir=cfg.cache_dir)
         cache = EmbeddingCache(cfg.cache_dir) if cfg.cache else None
-        if engine.name == "local":
+        if engine is None or is_local(engine):
             return CachedEmbedder(inner, cache, show_progress=self.show_progress)
         return CachedEmbedder(self._remote_embedder(cfg, inner, engine), cache, show_progress=self.show_progress,
                               commit_every=EMBED_BATCH * 4 * max(1, getattr(engine, "workers", 1)))
@@ -242,10 +241,7 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
         if not hasattr(self.clusterer, "fit"):
             raise ConfigError("Corroborator: clusterer must have a fit(X) method that sets labels_; "
                               f"got {type(self.clusterer).__name__}")
-        try:
-            return clone(self.clusterer)
-        except TypeError:
-            return self.clusterer
+        return fresh(self.clusterer)
 
     def _resolve_event_grouper(self, cfg: Config) -> EventGrouper:
         if self.event_grouper is not None:
@@ -298,8 +294,8 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
             # that release the GIL (torch, or an embedder passed in, waits its turn: torch's threads
             # would fight the parser for the cores)
             # (on a cluster both run on the workers, and this process only waits for them)
-            overlap = OVERLAP_EMBEDDING and (engine.name != "local" or (self.embedder is None
-                                                                          and cfg.backend != "torch"))
+            overlap = OVERLAP_EMBEDDING and (not is_local(engine) or (self.embedder is None
+                                                                        and cfg.backend != "torch"))
             embedding = Background(embedder.encode, claims["text"].tolist(), start=overlap)
             texts = dataclasses.replace(parse_stage(claims, frame, cfg, show_progress=self.show_progress,
                                                     cache=parse_cache, stats=parse_stats, engine=engine),

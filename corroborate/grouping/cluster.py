@@ -36,7 +36,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils.validation import check_array
 
-from ..engines import Engine
+from ..engines import Engine, LocalEngine
 from ..errors import ConfigError
 from ..ties import first_near_max
 
@@ -168,24 +168,19 @@ def cluster_within_events(embeddings: np.ndarray, claim_events: np.ndarray,
                           make_clusterer: Callable[[], Any], engine: Engine | None = None) -> np.ndarray:
     """Cluster each event's claims on their own; labels numbered by first appearance.
 
-    ``make_clusterer()`` returns a fresh estimator with ``fit(X)`` setting ``labels_``. ``engine``
-    (:mod:`corroborate.engines`): the events are clustered on its workers, whole events of about
-    :data:`CLUSTER_BATCH` claims a task, each by a clone of one ``make_clusterer()``.
+    ``make_clusterer()`` returns an estimator with ``fit(X)`` setting ``labels_``; each event is
+    fitted by a :func:`fresh` copy of it. ``engine`` (:mod:`corroborate.engines`; default: this
+    process) fits whole events, about :data:`CLUSTER_BATCH` claims a task.
     """
     claim_events = np.asarray(claim_events, dtype=np.int64)
     labels = np.zeros(len(claim_events), dtype=np.int64)
     if len(claim_events) == 0:
         return labels
     events = list(members_of(claim_events).values())
-    several = [members for members in events if len(members) > 1]
-    if engine is None or engine.name == "local":
-        subs = [np.asarray(make_clusterer().fit(embeddings[m]).labels_, dtype=np.int64) for m in several]
-    else:
-        blocks = _blocks(several, CLUSTER_BATCH)
-        fitted = engine.map(partial(fit_labels, prototype=make_clusterer()),
-                            [[embeddings[m] for m in block] for block in blocks], label="cluster")
-        subs = [sub for block in fitted for sub in block]
-    found = iter(subs)
+    blocks = _blocks([members for members in events if len(members) > 1], CLUSTER_BATCH)
+    fitted = (engine or LocalEngine()).map(partial(fit_labels, prototype=make_clusterer()),
+                                           [[embeddings[m] for m in block] for block in blocks], label="cluster")
+    found = (sub for block in fitted for sub in block)
     next_label = 0
     for members in events:
         sub = np.zeros(1, dtype=np.int64) if len(members) == 1 else next(found)
@@ -198,16 +193,18 @@ def cluster_within_events(embeddings: np.ndarray, claim_events: np.ndarray,
 CLUSTER_BATCH = 4000
 
 
+def fresh(estimator: Any) -> Any:
+    """An unfitted clone of ``estimator``, or ``estimator`` itself when it is not a scikit-learn
+    estimator (``clone`` refuses it)."""
+    try:
+        return clone(estimator)
+    except TypeError:
+        return estimator
+
+
 def fit_labels(block: list[np.ndarray], *, prototype: Any) -> list[np.ndarray]:
-    """One task: the cluster labels of each event's vectors, each by a fresh clone of ``prototype``."""
-    out = []
-    for vectors in block:
-        try:
-            estimator = clone(prototype)
-        except TypeError:           # not a scikit-learn estimator: used as it is, as the pipeline does
-            estimator = prototype
-        out.append(np.asarray(estimator.fit(vectors).labels_, dtype=np.int64))
-    return out
+    """One task: the cluster labels of each event's vectors, each by a :func:`fresh` ``prototype``."""
+    return [np.asarray(fresh(prototype).fit(vectors).labels_, dtype=np.int64) for vectors in block]
 
 
 def _blocks(events: list[np.ndarray], size: int) -> list[list[np.ndarray]]:

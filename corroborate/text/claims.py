@@ -20,7 +20,7 @@ from functools import lru_cache, partial
 import pandas as pd
 import syntok.segmenter as segmenter
 
-from ..engines import Engine
+from ..engines import Engine, batches_of, is_local
 from ..lexicons import data_file
 from ..schema import CLAIM_COLUMNS, DROPPED_COLUMNS, require_columns
 
@@ -208,7 +208,7 @@ def extract_claims(articles: pd.DataFrame, *, min_words: int = 5, limits: Senten
     (:mod:`corroborate.engines`): the articles are read on its workers, :data:`CLAIMS_BATCH` a
     task, and the frames joined in order (the same frames)."""
     require_columns(articles, ("article_id", "source", "text"), "articles")
-    if engine is not None and engine.name != "local":
+    if not is_local(engine):
         return _extract_on(engine, articles, min_words=min_words, limits=limits, sentences=sentences)
     claims: list[tuple[object, ...]] = []
     dropped: list[tuple[object, ...]] = []
@@ -247,9 +247,8 @@ def claims_batch(batch: tuple[pd.DataFrame, Sequence[list[Sentence]] | None], *,
 def _extract_on(engine: Engine, articles: pd.DataFrame, *, min_words: int, limits: SentenceLimits,
                 sentences: Sequence[list[Sentence]] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     columns = [c for c in ("article_id", "source", "text", "title") if c in articles.columns]
-    cuts = range(0, len(articles), CLAIMS_BATCH)
-    batches = [(articles.iloc[i:i + CLAIMS_BATCH][columns],
-                None if sentences is None else list(sentences[i:i + CLAIMS_BATCH])) for i in cuts]
+    batches = [(articles.iloc[part][columns], None if sentences is None else [sentences[i] for i in part])
+               for part in batches_of(range(len(articles)), CLAIMS_BATCH)]
     if not batches:
         return extract_claims(articles, min_words=min_words, limits=limits, sentences=sentences)
     parts = engine.map(partial(claims_batch, min_words=min_words, limits=limits), batches, label="claims")
