@@ -27,11 +27,30 @@ def _same_partition(a: np.ndarray, b: np.ndarray) -> bool:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("threshold", [0.05, 0.15, 0.3, 0.6])
 @pytest.mark.parametrize("method", ["average", "complete", "single"])
-def test_matches_dense_linkage_exactly(seed: int, threshold: float, method: str) -> None:
+@pytest.mark.parametrize("direct_limit", [1, 600])       # the radius graph's components; the whole matrix
+def test_matches_dense_linkage_exactly(seed: int, threshold: float, method: str, direct_limit: int,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("corroborate.grouping.cluster.DIRECT_LIMIT", direct_limit)
     X = _blobs(seed)
     dense = fcluster(linkage(pdist(X.astype(np.float64), "cosine"), method), threshold, "distance")
     sparse = ClaimClusterer(threshold, linkage=method).fit(X).labels_
     assert _same_partition(dense, sparse)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_the_direct_fit_gives_the_labels_and_components_of_the_graph(seed: int,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    X = _blobs(seed, n_centres=20, per=8, noise=0.35)
+    X[::7] = X[1::7][:len(X[::7])]                       # exact copies: ties at distance 0
+    direct = ClaimClusterer(0.3).fit(X)
+    monkeypatch.setattr("corroborate.grouping.cluster.DIRECT_LIMIT", 1)
+    graph = ClaimClusterer(0.3).fit(X)
+    assert direct.labels_.tolist() == graph.labels_.tolist()
+    assert 1 < direct.n_clusters_ < len(X)
+    assert sorted(direct.component_sizes_.tolist()) == sorted(graph.component_sizes_.tolist())
+    refit = graph.fit(X[:40])                            # a graph fit, then a direct one: no stale sizes
+    monkeypatch.setattr("corroborate.grouping.cluster.DIRECT_LIMIT", 600)
+    assert refit.fit(X[:40]).component_sizes_.sum() == 40
 
 
 def test_labels_are_numbered_by_first_appearance() -> None:

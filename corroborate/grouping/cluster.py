@@ -10,7 +10,9 @@ agglomerative clustering (average linkage by default, cosine distance) cut at
     graph that links claims at distance <= t.
 
 We therefore build that sparse radius graph, split it into connected
-components, and run exact linkage inside each component. Memory is the
+components, and run exact linkage inside each component. An input of at most
+``DIRECT_LIMIT`` rows (nearly every event) skips the graph: linkage over its
+whole distance matrix cut at the threshold gives the same clusters. Memory is the
 number of edges plus the square of the largest component, not of the corpus.
 A component larger than ``max_component_size`` (very unusual for news claims
 at sensible thresholds) falls back to linkage restricted to the graph's edges,
@@ -30,7 +32,7 @@ import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial.distance import pdist
+from scipy.spatial.distance import pdist, squareform
 from sklearn.base import BaseEstimator, ClusterMixin, clone
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.neighbors import NearestNeighbors
@@ -44,6 +46,11 @@ logger = logging.getLogger(__name__)
 
 _LINKAGES = ("average", "complete", "single")
 
+
+#: inputs up to this many rows are clustered from their whole distance matrix (``_fit_direct``),
+#: larger ones through the radius graph's components: on 384-d vectors the whole matrix is faster
+#: up to about 600 rows (12.7 against 16.6 ms at 500; 57 against 36 ms at 1,000)
+DIRECT_LIMIT = 600
 
 # radius slack so that float32 rounding in the neighbour search never drops an
 # edge that float64 linkage would use; the linkage decides, so this is exact
@@ -100,6 +107,8 @@ class ClaimClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             self.n_clusters_ = n
             self.component_sizes_ = np.ones(n, dtype=np.int64)
             return self
+        if n <= min(DIRECT_LIMIT, self.max_component_size):
+            return self._fit_direct(X, threshold)
         graph = NearestNeighbors(radius=threshold + _RADIUS_SLACK, metric="cosine",
                                  algorithm="brute").fit(X).radius_neighbors_graph(X, mode="distance")
         n_components, component = connected_components(graph, directed=False)
@@ -114,6 +123,34 @@ class ClaimClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.labels_ = pd.factorize(raw)[0]
         self.n_clusters_ = int(self.labels_.max()) + 1
         self.component_sizes_ = np.bincount(component, minlength=n_components)
+        return self
+
+    @property
+    def component_sizes_(self) -> np.ndarray:
+        """Sizes of the radius graph's connected components (a diagnostic; computed when asked
+        after a direct fit, where no graph was built)."""
+        if "_component_sizes" not in self.__dict__:
+            if "_close" not in self.__dict__:
+                raise AttributeError("component_sizes_: the clusterer is not fitted")
+            n_components, component = connected_components(csr_matrix(squareform(self._close)), directed=False)
+            self._component_sizes = np.bincount(component, minlength=n_components)
+        return self._component_sizes
+
+    @component_sizes_.setter
+    def component_sizes_(self, sizes: np.ndarray) -> None:
+        self.__dict__.pop("_close", None)
+        self._component_sizes = sizes
+
+    def _fit_direct(self, X: np.ndarray, threshold: float) -> ClaimClusterer:
+        """A small input clustered from its whole distance matrix: the same clusters as the
+        components of the radius graph give (no merge at <= ``threshold`` joins two of them),
+        without a neighbour search that costs a millisecond even for three claims."""
+        distances = pdist(X.astype(np.float64), metric="cosine")
+        tree = linkage(distances, method=self.linkage)
+        self.labels_ = pd.factorize(fcluster(tree, t=threshold, criterion="distance"))[0].astype(np.int64)
+        self.n_clusters_ = int(self.labels_.max()) + 1
+        self._close = distances <= threshold + _RADIUS_SLACK     # the radius graph, for component_sizes_
+        self.__dict__.pop("_component_sizes", None)
         return self
 
     def _cluster_component(self, X: np.ndarray, members: np.ndarray, graph: csr_matrix,
