@@ -249,22 +249,30 @@ def _merged(a: PairFeatures, pa: np.ndarray, b: PairFeatures, pb: np.ndarray) ->
 
 
 def event_table(articles: pd.DataFrame, events: np.ndarray) -> pd.DataFrame:
-    """One row per event: the rows of ``events.jsonl``."""
+    """One row per event: the rows of ``events.jsonl``. Its label is the title published first
+    (ties by article id; undated last), else its top names."""
+    frame = articles.assign(event_id=np.asarray(events)).sort_values(
+        ["event_id", "published_at", "article_id"], na_position="last", kind="stable")
+    ids = frame["event_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(ids)] if len(ids) else starts
+    titles, texts = frame["title"].tolist(), frame["text"].tolist()
+    sources, article_ids = frame["source"].tolist(), frame["article_id"].tolist()
+    seen = frame.groupby("event_id", sort=True)["published_at"].agg(["min", "max"])
     rows = []
-    frame = articles.assign(event_id=events)
-    for event_id, group in frame.groupby("event_id", sort=True):
+    for lo, hi, first, last in zip(starts.tolist(), ends.tolist(), seen["min"], seen["max"], strict=True):
         counts: Counter[str] = Counter()
-        for title, text in zip(group["title"], group["text"], strict=True):
-            counts.update(proper_words(f"{title if isinstance(title, str) else ''}\n{text}"))
+        for k in range(lo, hi):
+            counts.update(proper_words(f"{titles[k] if isinstance(titles[k], str) else ''}\n{texts[k]}"))
         top = [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
-        times = group["published_at"].dropna()
-        titles = group.sort_values(["published_at", "article_id"], na_position="last")["title"].dropna()
-        label = titles.iloc[0] if len(titles) else ", ".join(top[:3]) or f"event {event_id}"
+        named = [t for t in titles[lo:hi] if not pd.isna(t)]
+        event_id = int(ids[lo])
         rows.append({
-            "event_id": int(event_id), "label": label, "n_articles": len(group),
-            "sources": sorted(set(group["source"])), "article_ids": sorted(group["article_id"]),
-            "first_seen": times.min().isoformat() if len(times) else None,
-            "last_seen": times.max().isoformat() if len(times) else None,
+            "event_id": event_id,
+            "label": named[0] if named else ", ".join(top[:3]) or f"event {event_id}",
+            "n_articles": hi - lo, "sources": sorted(set(sources[lo:hi])), "article_ids": sorted(article_ids[lo:hi]),
+            "first_seen": None if pd.isna(first) else first.isoformat(),
+            "last_seen": None if pd.isna(last) else last.isoformat(),
             "entities": top,
         })
     return pd.DataFrame(rows, columns=["event_id", "label", "n_articles", "sources", "article_ids",
