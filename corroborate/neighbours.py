@@ -6,8 +6,9 @@ stage that looks for "the claims (articles) close to this one" asks this module 
 
 * :func:`nearest`: for each query vector, its ``k`` nearest base vectors at cosine at least
   ``radius``. Exact, a block of :data:`ROW_BLOCK` queries at a time, while the base holds at
-  most :data:`EXACT_LIMIT` vectors; beyond that an HNSW index of ``faiss`` (the optional
-  ``scale`` extra), its hits re-scored exactly in float64. A few queries against a large base
+  most :data:`EXACT_LIMIT` vectors (a float32 product, its best entries re-scored in
+  float64); beyond that an HNSW index of ``faiss`` (the optional ``scale`` extra), its hits
+  re-scored exactly in float64. A few queries against a large base
   (at most :data:`SCAN_PAIRS` pairs) scan it instead, in float32 blocks re-scored in float64,
   which is exact and cheaper than building the index. Without faiss every search is exact.
 * :func:`vector_neighbours`: :func:`nearest` of a set of vectors against itself, pairs ``(i, j)``
@@ -82,14 +83,17 @@ def nearest(queries: np.ndarray, base: np.ndarray, neighbours: int, *, radius: f
     large = len(base) > EXACT_LIMIT
     index = _approximate_index(base, neighbours) if large and len(queries) * len(base) > SCAN_PAIRS else None
     if not large:
-        base = np.asarray(base, dtype=np.float64)      # at most EXACT_LIMIT rows
+        # at most EXACT_LIMIT rows: scanned in float32 and re-scored in float64, as a large base
+        # is (the same neighbours as a float64 product, at half its cost); both copies held once
+        base32 = np.asarray(base, dtype=np.float32)
+        base = np.asarray(base, dtype=np.float64)
     block = ROW_BLOCK if not large else max(1, min(ROW_BLOCK, SCAN_CELLS // len(base)))
     rows, cols, scores = [], [], []
     for lo in range(0, len(queries), block):
         chunk = np.asarray(queries[lo:lo + block], dtype=np.float64)
         skip = exclude[lo:lo + block] if exclude is not None else None
         if not large:
-            r, c, s = _exact_nearest(chunk, lo, base, neighbours, radius, skip)
+            r, c, s = _scanned_nearest(chunk, lo, base, neighbours, radius, skip, base32=base32)
         elif index is None:
             r, c, s = _scanned_nearest(chunk, lo, base, neighbours, radius, skip)
         else:
@@ -142,26 +146,15 @@ def _leave_out(sims: np.ndarray, skip: np.ndarray | None) -> None:
         sims[np.flatnonzero(own), skip[own]] = -np.inf
 
 
-def _exact_nearest(chunk: np.ndarray, lo: int, base: np.ndarray, neighbours: int, radius: float,
-                   skip: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The queries ``lo..`` of ``chunk`` against all of ``base``: the entries at least ``radius``
-    and, rounded, at least each row's ``neighbours``-th best (ties kept, for :func:`_top` to
-    break by column); ``skip``: the base row each query leaves out."""
-    sims = chunk @ base.T
-    _leave_out(sims, skip)
-    rounded = np.round(sims, DIGITS)
-    k = min(neighbours, base.shape[0])
-    kth = -np.partition(-rounded, k - 1, axis=1)[:, k - 1]
-    r, c = np.nonzero((rounded >= kth[:, None]) & (sims >= radius))
-    return r.astype(np.int64) + lo, c.astype(np.int64), sims[r, c]
-
-
 def _scanned_nearest(chunk: np.ndarray, lo: int, base: np.ndarray, neighbours: int, radius: float,
-                     skip: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_exact_nearest` over a base too large to hold in float64: the base is scanned in
-    float32, every entry within :data:`SCAN_SLACK` of a row's ``neighbours``-th best is kept and
-    re-scored in float64, so the choice among them is the exact one."""
-    sims = chunk.astype(np.float32) @ np.asarray(base, dtype=np.float32).T
+                     skip: np.ndarray | None, *,
+                     base32: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The queries ``lo..`` of ``chunk`` against all of ``base``, exactly: the base is scanned in
+    float32 (``base32``, or a copy made here), every entry within :data:`SCAN_SLACK` of a row's
+    ``neighbours``-th best is kept and re-scored in float64, so the choice among them (by
+    :func:`_top`) is the one a float64 product would make; ``skip``: the base row each query
+    leaves out."""
+    sims = chunk.astype(np.float32) @ (base32 if base32 is not None else np.asarray(base, dtype=np.float32)).T
     _leave_out(sims, skip)
     k = min(neighbours, base.shape[0])
     kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
