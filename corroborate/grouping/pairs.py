@@ -144,9 +144,6 @@ class _Pairs:
             out[lo:lo + len(a)] = np.einsum("ij,ij->i", vectors[a], vectors[b])
         return out
 
-    def pairwise(self, values: Sequence[object], fn: Callable[[Any, Any], float]) -> np.ndarray:
-        return np.array([fn(values[i], values[j]) for i, j in zip(self.left.tolist(), self.right.tolist(),
-                                                                  strict=True)], dtype=np.float64)
 
 
 @dataclass
@@ -264,10 +261,10 @@ def _specific_features(pairs: _Pairs, age_sets: list[frozenset[int]],
                        street_sets: list[frozenset[str]]) -> dict[str, Feature]:
     """The ages and streets two reports share, and whether they name different ones."""
     return {
-        "ages_shared": lambda: pairs.pairwise(age_sets, _jaccard),
-        "ages_conflict": lambda: pairs.pairwise(age_sets, _conflict),
-        "streets_shared": lambda: pairs.pairwise(street_sets, _jaccard),
-        "streets_conflict": lambda: pairs.pairwise(street_sets, _conflict),
+        "ages_shared": lambda: _SetOverlap.of(age_sets, pairs).jaccard(),
+        "ages_conflict": lambda: _SetOverlap.of(age_sets, pairs).conflict(),
+        "streets_shared": lambda: _SetOverlap.of(street_sets, pairs).jaccard(),
+        "streets_conflict": lambda: _SetOverlap.of(street_sets, pairs).conflict(),
     }
 
 
@@ -278,7 +275,7 @@ def _publication_features(prepared: PreparedArticles, pairs: _Pairs) -> dict[str
     gap = np.abs(published[left] - published[right]) if len(left) else np.zeros(0)
     sources = prepared.articles["source"].to_numpy()
     return {
-        "log_closest_days": lambda: np.log1p(pairs.pairwise(prepared.dates(), _closest)),
+        "log_closest_days": lambda: np.log1p(_closest_days(prepared.dates(), pairs)),
         "log_days": lambda: np.log1p(np.where(np.isnan(gap), UNKNOWN_DAYS, gap)),
         "same_source": lambda: (sources[left] == sources[right]).astype(np.float64),
     }
@@ -311,16 +308,57 @@ def _days(articles: pd.DataFrame) -> np.ndarray:
     return ((times - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds() / 86400.0).to_numpy()
 
 
-def _jaccard(a: frozenset[object], b: frozenset[object]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+@dataclass(frozen=True)
+class _SetOverlap:
+    """The sizes of two sets per pair and of their intersection, through a sparse 0/1 matrix of
+    the sets' members (a product of the pairs' rows, not a Python loop over the pairs)."""
+
+    left: np.ndarray
+    right: np.ndarray
+    shared: np.ndarray
+
+    @classmethod
+    def of(cls, sets: Sequence[frozenset[Any]], pairs: _Pairs) -> _SetOverlap:
+        sizes = np.array([len(x) for x in sets], dtype=np.int64)
+        vocabulary: dict[Any, int] = {}
+        columns = [vocabulary.setdefault(m, len(vocabulary)) for x in sets for m in x]
+        indptr = np.r_[0, np.cumsum(sizes)]
+        members = csr_matrix((np.ones(len(columns)), np.array(columns, dtype=np.int64), indptr),
+                             shape=(len(sets), max(1, len(vocabulary))))
+        return cls(left=sizes[pairs.left], right=sizes[pairs.right],
+                   shared=np.rint(pairs.dots(members)).astype(np.int64))
+
+    def jaccard(self) -> np.ndarray:
+        """``|a & b| / |a | b|``, 0 when either set is empty."""
+        union = self.left + self.right - self.shared
+        both = (self.left > 0) & (self.right > 0)
+        return np.divide(self.shared, union, out=np.zeros(len(union)), where=both & (union > 0))
+
+    def conflict(self) -> np.ndarray:
+        """1 when both sets have members and share none."""
+        return ((self.left > 0) & (self.right > 0) & (self.shared == 0)).astype(np.float64)
 
 
-def _conflict(a: frozenset[object], b: frozenset[object]) -> float:
-    """1 when both name some and share none."""
-    return float(bool(a and b and not a & b))
-
-
-def _closest(a: np.ndarray, b: np.ndarray) -> float:
-    if not len(a) or not len(b):
-        return UNKNOWN_DAYS
-    return float(np.min(np.abs(a[:, None] - b[None, :])))
+def _closest_days(dates: Sequence[np.ndarray], pairs: _Pairs) -> np.ndarray:
+    """Per pair, the fewest days between a date of one article and a date of the other
+    (:data:`UNKNOWN_DAYS` when either has none): every combination of the two articles' dates,
+    a block of pairs at a time, reduced by pair."""
+    sizes = np.array([len(d) for d in dates], dtype=np.int64)
+    flat = np.concatenate([np.asarray(d, dtype=np.float64) for d in dates]) if len(dates) else np.zeros(0)
+    offsets = np.r_[0, np.cumsum(sizes)][:-1]
+    out = np.full(len(pairs.left), UNKNOWN_DAYS, dtype=np.float64)
+    for lo in range(0, len(out), PAIR_BLOCK):
+        a, b = pairs.left[lo:lo + PAIR_BLOCK], pairs.right[lo:lo + PAIR_BLOCK]
+        la, lb = sizes[a], sizes[b]
+        combos = la * lb
+        dated = np.flatnonzero(combos > 0)
+        if not len(dated):
+            continue
+        count = combos[dated]
+        first = np.r_[0, np.cumsum(count)][:-1]
+        step = np.arange(int(count.sum())) - np.repeat(first, count)   # 0 .. la*lb-1 within each pair
+        width = np.repeat(lb[dated], count)
+        i = np.repeat(offsets[a[dated]], count) + step // width
+        j = np.repeat(offsets[b[dated]], count) + step % width
+        out[lo + dated] = np.minimum.reduceat(np.abs(flat[i] - flat[j]), first)
+    return out
