@@ -90,10 +90,12 @@ def copy_groups(texts: Sequence[str], *, threshold: float) -> tuple[np.ndarray, 
     # members of each *other* group of the bucket until one is a copy (then the groups join), so
     # a flood of near copies (one group) costs one look per bucket, not one check per pair
     buckets: dict[tuple[int, bytes], dict[int, list[int]]] = {}
+    # one set of permutations for every signature (datasketch draws them again for each MinHash)
+    template = MinHash(num_perm=NUM_PERM, seed=1)
     for i in kept:
         if not sets[i]:
             continue                                    # an empty text is nobody's copy
-        m = MinHash(num_perm=NUM_PERM, seed=1)
+        m = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=template.scheme)
         m.update_batch([sh.encode("utf-8") for sh in sorted(sets[i])])   # the same values as update() one by one
         for band, (lo, hi) in enumerate(bands):
             groups = buckets.setdefault((band, m.hashvalues[lo:hi].tobytes()), {})
