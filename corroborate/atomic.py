@@ -75,8 +75,13 @@ def write_text(path: str | Path, text: str) -> None:
 def write_jsonl(path: str | Path, records: Iterable[Mapping[str, Any]], *, plain: bool = False) -> None:
     """Write one JSON object per line, atomically, in the order given (``plain``: the records are
     already :func:`to_jsonable` values, so they are not converted again)."""
-    lines = [json.dumps(r if plain else to_jsonable(dict(r)), ensure_ascii=False) for r in records]
-    write_text(path, "".join(line + "\n" for line in lines))
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            for r in records:                   # a line at a time: no copy of the whole file in memory
+                fh.write(json.dumps(r if plain else to_jsonable(dict(r)), ensure_ascii=False))
+                fh.write("\n")
+
+    replace_atomically(path, write)
 
 
 def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
@@ -85,7 +90,8 @@ def write_csv(path: str | Path, frame: pd.DataFrame) -> None:
 
 
 def to_jsonable(value: Any) -> Any:
-    """Plain JSON types; unbounded or missing numbers become ``null``."""
+    """Plain JSON types (what ``json.loads`` would give back); unbounded or missing numbers become
+    ``null``; a value JSON cannot hold is a ``TypeError``, as ``json.dumps`` would raise."""
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return value
@@ -113,4 +119,8 @@ def to_jsonable(value: Any) -> Any:
         return None if value is pd.NaT else value.isoformat()
     if value is pd.NaT:
         return None
-    return value
+    if isinstance(value, str):                      # numpy's str_, a str enum
+        return str(value)
+    if isinstance(value, int):                      # an int enum
+        return int(value)
+    raise TypeError(f"not a JSON value: {type(value).__name__} {value!r:.80}")

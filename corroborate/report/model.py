@@ -10,7 +10,6 @@ renders byte for byte what the run rendered.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,7 +165,8 @@ class Report:
             "events": events.to_dict(orient="records"), "sources": run.sources.to_dict(orient="records"),
             "dropped": dropped.to_dict(orient="records"), "rejected": [dict(r) for r in rejected],
         }
-        plain = json.loads(json.dumps(to_jsonable(parts), ensure_ascii=False))
+        plain = to_jsonable(parts)     # plain JSON values only: to_jsonable refuses anything else
+        del parts, claim_rows          # the objects are not needed beside their JSON form
         report = cls.from_dict(plain)
         # what to_dict() would give again (from_dict copies what it keeps): the writers use it
         object.__setattr__(report, "_plain", plain)
