@@ -41,9 +41,9 @@ def one(n: int) -> dict:
 
     from corroborate import Config
     from corroborate.grouping import events as ev
+    from corroborate.stages import event_model
     cfg = Config.default()
-    model = ev.EventModel(cfg.event_weights, cfg.event_intercept, cfg.event_distance_threshold,
-                          cfg.event_candidate_similarity, cfg.event_bare_lead_similarity)
+    model = event_model(cfg)
     articles = generate_stream(n, seed=0)
     vectors = lead_vectors(articles)
     counted: dict[str, int] = {}

@@ -94,9 +94,8 @@ def cross_validated(dev: DevCorpus, cfg: Config, root: Path) -> Tally:
     fold_of = incident_folds(dev.incident_of.values(), folds.k)
     pooled = Tally()
     for k in range(folds.k):
-        weights, intercept, cut = folds.fit_without(k)
-        fold_cfg = cfg.replace(event_weights=weights, event_intercept=intercept,
-                               event_distance_threshold=cut)
+        model, cut = folds.fit_without(k)
+        fold_cfg = cfg.replace(**model.settings(cut))
         out = root / f"fold{k}"
         run(dev, fold_cfg, out)
         tally, _ = score_folder(dev, out, {i for i, f in fold_of.items() if f == k})

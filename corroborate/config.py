@@ -212,6 +212,10 @@ class Config:
     event_distance_threshold: float = setting("events", "distance_threshold", Rule("float", 0, 1, "()"))
     event_intercept: float = setting("events", "intercept", Rule("float"))
     event_weights: Mapping[str, float] = setting("events", "weights")
+    # pairs published more than far_days apart: weights of their own (EventModel)
+    event_far_days: float = setting("events", "far_days", Rule("float", 0, None))
+    event_far_intercept: float = setting("events", "far_intercept", Rule("float"))
+    event_far_weights: Mapping[str, float] = setting("events", "far_weights")
     event_candidate_similarity: float = setting("events", "candidate_similarity", Rule("float", 0, 1, "[)"))
     event_bare_lead_similarity: float = setting("events", "bare_lead_similarity", Rule("float", 0, 1, "(]"))
     generic_min_events: int = setting("events", "generic_min_events", Rule("int", 2, None))
@@ -230,12 +234,13 @@ class Config:
                 problem = RULES[f.name].problem(getattr(self, f.name))
                 if problem:
                     raise ConfigError(f"Config.{f.name} must be {problem}; got {_given(getattr(self, f.name))}")
-        weights = self.event_weights
-        if (not isinstance(weights, Mapping) or set(weights) != set(EVENT_FEATURES)
-                or not all(_is_number(v) and math.isfinite(v) for v in weights.values())):
-            raise ConfigError(f"Config.event_weights must be a table of finite numbers for exactly "
-                              f"{', '.join(EVENT_FEATURES)}; got {_given(weights)}")
-        object.__setattr__(self, "event_weights", MappingProxyType(dict(sorted(weights.items()))))
+        for name in ("event_weights", "event_far_weights"):
+            weights = getattr(self, name)
+            if (not isinstance(weights, Mapping) or set(weights) != set(EVENT_FEATURES)
+                    or not all(_is_number(v) and math.isfinite(v) for v in weights.values())):
+                raise ConfigError(f"Config.{name} must be a table of finite numbers for exactly "
+                                  f"{', '.join(EVENT_FEATURES)}; got {_given(weights)}")
+            object.__setattr__(self, name, MappingProxyType(dict(sorted(weights.items()))))
         if not isinstance(self.confidence_model, ConfidenceModel):
             raise ConfigError("Config.confidence_model must be a ConfidenceModel (the \"confidence\" of a "
                               f"model file); got {_given(self.confidence_model)}")
@@ -289,12 +294,13 @@ class Config:
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         out["event_weights"] = dict(self.event_weights)
+        out["event_far_weights"] = dict(self.event_far_weights)
         out["confidence_model"] = self.confidence_model.to_dict()
         return out
 
 
 #: where each field lives in a TOML file: field -> (section, key), and the rule of each setting
-#: (event_weights and confidence_model are checked as a whole), both read from the fields
+#: (the event weights and confidence_model are checked as a whole), both read from the fields
 _TOML_KEYS: dict[str, tuple[str, str]] = {f.name: f.metadata["toml"] for f in dataclasses.fields(Config)
                                           if f.metadata.get("toml")}
 _FIELD_OF = {place: name for name, place in _TOML_KEYS.items()}

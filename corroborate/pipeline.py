@@ -39,7 +39,7 @@ from .grouping.event_grouper import (
     PairModelEvents,
     check_event_grouper,
 )
-from .grouping.events import EventModel, event_table
+from .grouping.events import event_table
 from .grouping.furniture import drop as drop_furniture
 from .grouping.furniture import outlet_repeats, recurring_across_events
 from .ingest import Corpus
@@ -55,6 +55,7 @@ from .stages import (
     claim_vectors,
     claims_stage,
     copies_stage,
+    event_model,
     event_stage,
     grouping_stage,
     pair_f1,
@@ -246,9 +247,7 @@ class Corroborator(BaseEstimator):  # type: ignore[misc]
     def _resolve_event_grouper(self, cfg: Config) -> EventGrouper:
         if self.event_grouper is not None:
             return check_event_grouper(self.event_grouper)
-        return PairModelEvents(EventModel(cfg.event_weights, cfg.event_intercept, cfg.event_distance_threshold,
-                                          cfg.event_candidate_similarity, cfg.event_bare_lead_similarity),
-                               show_progress=self.show_progress)
+        return PairModelEvents(event_model(cfg), show_progress=self.show_progress)
 
     def _resolve_independence(self, cfg: Config) -> IndependenceStage:
         if self.independence is not None:

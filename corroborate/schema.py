@@ -51,7 +51,10 @@ QUANTITY_COLUMNS = (
 #: features of an article pair that the event model weighs (corroborate/grouping/events.py)
 EVENT_FEATURES = ("body", "title", "proper", "proper_lead", "names", "lead_words", "lead_embedding",
                   "ages_shared", "ages_conflict", "streets_shared", "streets_conflict",
-                  "log_closest_days", "log_days", "same_source")
+                  "log_closest_days", "log_days", "same_source",
+                  "rare_proper", "body_relative", "lead_relative", "log_days_unshared", "shared_rarity",
+                  "rare_proper_cosine", "log_closest_unshared", "burst_rarity",
+                  "log_closest_unburst", "log_days_unburst")
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:

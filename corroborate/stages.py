@@ -24,7 +24,7 @@ from .grouping.event_grouper import (
     EventGrouper,
     checked_events,
 )
-from .grouping.events import kept_text, lead_text
+from .grouping.events import EventModel, kept_text, lead_text
 from .grouping.facts import split_conflicting_facts
 from .grouping.figures import figure_claims, group_figures
 from .grouping.generic import generic_span
@@ -69,6 +69,14 @@ def claims_stage(articles: pd.DataFrame, cfg: Config, sentences: Sequence[list[S
     return extract_claims(articles, min_words=cfg.min_words, limits=SentenceLimits(
         max_sentences=cfg.max_sentences_per_article, max_chars=cfg.max_sentence_chars), sentences=sentences,
         engine=engine)
+
+
+def event_model(cfg: Config) -> EventModel:
+    """The pair model of the default event grouper, from the settings of a run."""
+    return EventModel(cfg.event_weights, cfg.event_intercept, cfg.event_distance_threshold,
+                      cfg.event_candidate_similarity, cfg.event_bare_lead_similarity,
+                      far_days=cfg.event_far_days, far_weights=cfg.event_far_weights,
+                      far_intercept=cfg.event_far_intercept)
 
 
 def event_stage(articles: pd.DataFrame, claims: pd.DataFrame, repeats: np.ndarray, embedder: Embedder,

@@ -43,6 +43,7 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.optimize import minimize
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.special import expit
@@ -78,24 +79,46 @@ def lead_text(title: object, text: str, sentences: int = LEAD_SENTENCES,
 
 @dataclass(frozen=True)
 class EventModel:
-    """The pair model and the cut: ``p = logistic(intercept + weights · features)``."""
+    """The pair model and the cut: ``p = logistic(intercept + weights · features)``.
+
+    Pairs published more than ``far_days`` apart are judged by weights of their own
+    (``far_weights``, ``far_intercept``): a follow-up weeks later (an arrest, a trial, a
+    sentencing) shares the incident's names and ages, not its wording or its days, while two
+    reports of one day share both; one set of weights for both would have to trade one
+    against the other. ``far_weights`` None: one model for every pair.
+    """
 
     weights: Mapping[str, float]
     intercept: float
     distance_threshold: float          # average-linkage cut on 1 - p
     candidate_similarity: float = 0.05
     bare_lead_similarity: float = 0.75
+    far_days: float = 7.0
+    far_weights: Mapping[str, float] | None = None
+    far_intercept: float = 0.0
 
     def __post_init__(self) -> None:
-        missing = [f for f in FEATURES if f not in self.weights]
-        unknown = [f for f in self.weights if f not in FEATURES]
-        if missing or unknown:
-            raise ValueError(f"EventModel: weights must name exactly {', '.join(FEATURES)}; "
-                             f"missing {missing or '-'}, unknown {unknown or '-'}")
+        for label, table in (("weights", self.weights), ("far_weights", self.far_weights)):
+            if table is None and label == "far_weights":
+                continue
+            missing = [f for f in FEATURES if f not in table]
+            unknown = [f for f in table if f not in FEATURES]
+            if missing or unknown:
+                raise ValueError(f"EventModel: {label} must name exactly {', '.join(FEATURES)}; "
+                                 f"missing {missing or '-'}, unknown {unknown or '-'}")
 
     def probability(self, features: np.ndarray) -> np.ndarray:
-        w = np.array([self.weights[f] for f in FEATURES], dtype=np.float64)
-        return expit(self.intercept + features @ w)
+        near = expit(self.intercept + features @ _weight_vector(self.weights))
+        if self.far_weights is None or not len(features):
+            return near
+        far = expit(self.far_intercept + features @ _weight_vector(self.far_weights))
+        return np.where(self.is_far(features), far, near)
+
+    def is_far(self, features: np.ndarray) -> np.ndarray:
+        """Which pairs (rows of ``features``) the far weights judge."""
+        if self.far_weights is None:
+            return np.zeros(len(features), dtype=bool)
+        return features[:, FEATURES.index("log_days")] > np.log1p(self.far_days)
 
     def pair_probability(self, pairs: PairFeatures) -> np.ndarray:
         """:meth:`probability`, except for pairs of articles that name nothing specific
@@ -105,6 +128,10 @@ class EventModel:
         p = self.probability(pairs.values)
         lead = pairs.values[:, FEATURES.index("lead_embedding")] if len(p) else np.zeros(0)
         return np.where(pairs.bare, (lead >= self.bare_lead_similarity).astype(np.float64), p)
+
+
+def _weight_vector(weights: Mapping[str, float]) -> np.ndarray:
+    return np.array([weights[f] for f in FEATURES], dtype=np.float64)
 
 
 def link_events(n: int, pairs: PairFeatures, probability: np.ndarray,
@@ -279,14 +306,44 @@ def event_table(articles: pd.DataFrame, events: np.ndarray) -> pd.DataFrame:
                                        "first_seen", "last_seen", "entities"])
 
 
+#: the sign a weight may take when ``fit_event_model`` holds signs: a likeness never counts
+#: against one event, a conflict or a distance in time never for it (absent: either sign)
+WEIGHT_SIGNS: dict[str, int] = {
+    "body": 1, "title": 1, "proper": 1, "proper_lead": 1, "names": 1, "lead_words": 1, "lead_embedding": 1,
+    "ages_shared": 1, "ages_conflict": -1, "streets_shared": 1, "streets_conflict": -1,
+    "log_closest_days": -1, "log_days": -1,
+    "rare_proper": 1, "body_relative": 1, "lead_relative": 1, "log_days_unshared": -1, "shared_rarity": 1,
+    "rare_proper_cosine": 1, "log_closest_unshared": -1, "burst_rarity": 1,
+    "log_closest_unburst": -1, "log_days_unburst": -1,
+}
+
+
 def fit_event_model(features: np.ndarray, same_event: np.ndarray, *,
-                    names: Sequence[str] = FEATURES,
-                    regularisation: float = 1.0) -> tuple[dict[str, float], float]:
-    """Logistic weights of the feature columns ``names`` from labelled candidate pairs.
+                    names: Sequence[str] = FEATURES, regularisation: float = 1.0,
+                    signs: bool = False) -> tuple[dict[str, float], float]:
+    """Logistic weights of the feature columns ``names`` from labelled candidate pairs
+    (L2-penalised log loss, ``regularisation`` the C of scikit-learn's logistic regression).
+    With ``signs`` each weight is held to the sign of :data:`WEIGHT_SIGNS` (L-BFGS-B).
 
     Used by ``benchmarks/tune_events.py`` on real news with gold incidents;
     returns ``(weights, intercept)`` for :class:`EventModel`.
     """
-    model = LogisticRegression(C=regularisation, max_iter=5000).fit(features, same_event)
-    weights = {f: float(w) for f, w in zip(names, model.coef_[0], strict=True)}
-    return weights, float(model.intercept_[0])
+    if not signs:
+        model = LogisticRegression(C=regularisation, max_iter=5000).fit(features, same_event)
+        weights = {f: float(w) for f, w in zip(names, model.coef_[0], strict=True)}
+        return weights, float(model.intercept_[0])
+    X = np.asarray(features, dtype=np.float64)
+    y = np.asarray(same_event, dtype=np.float64)
+    held = [WEIGHT_SIGNS.get(n, 0) for n in names]
+    bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in held] + [(None, None)]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-1], theta[-1]
+        z = X @ w + b
+        value = regularisation * float(np.sum(np.logaddexp(0.0, z) - y * z)) + 0.5 * float(w @ w)
+        residual = regularisation * (expit(z) - y)
+        return value, np.r_[X.T @ residual + w, residual.sum()]
+
+    fitted = minimize(loss, np.zeros(X.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds,
+                      options={"maxiter": 5000})
+    return {f: float(w) for f, w in zip(names, fitted.x[:-1], strict=True)}, float(fitted.x[-1])
