@@ -311,7 +311,8 @@ def main() -> None:
         f"{len(pairs.left)} candidate pairs ({int(folds.same.sum())} of the gold pairs are candidates).",
         f"Model: logistic regression on the {len(FEATURES)} features of `corroborate/grouping/events.py`, "
         "average linkage on 1 - p,",
-        f"the cut chosen on the training folds (best pair F1 at precision >= {folds.min_precision}). "
+        (f"the cut fixed at {args.cut:g} (--cut). " if args.cut is not None else
+         f"the cut chosen on the training folds (best pair F1 at precision >= {folds.min_precision}). ")
         "A held-out fold is charged",
         "for every predicted pair touching one of its articles.",
         "",
