@@ -313,7 +313,7 @@ def main() -> None:
         "average linkage on 1 - p,",
         (f"the cut fixed at {args.cut:g} (--cut). " if args.cut is not None else
          f"the cut chosen on the training folds (best pair F1 at precision >= {folds.min_precision}). ")
-        "A held-out fold is charged",
+        + "A held-out fold is charged",
         "for every predicted pair touching one of its articles.",
         "",
         "| fold | cut | pair precision | pair recall | pair F1 | gold pairs |",
