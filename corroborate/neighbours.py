@@ -41,8 +41,8 @@ DIGITS = 9
 #: beyond EXACT_LIMIT, a search of at most this many query x base pairs scans the base (float32,
 #: then re-scored) instead of building an index: 5,000 denials against a million claims
 SCAN_PAIRS = 10**10
-#: entries of one float32 block of a scan (128 MiB)
-SCAN_CELLS = 2**25
+#: entries of one float32 block of a scan (64 MiB; the k-th best of each row takes one copy more)
+SCAN_CELLS = 2**24
 #: what float32 rounding may move a cosine by, and more: candidates this close are re-scored
 SCAN_SLACK = 1e-5
 
@@ -87,7 +87,7 @@ def nearest(queries: np.ndarray, base: np.ndarray, neighbours: int, *, radius: f
         # is (the same neighbours as a float64 product, at half its cost); both copies held once
         base32 = np.asarray(base, dtype=np.float32)
         base = np.asarray(base, dtype=np.float64)
-    block = ROW_BLOCK if not large else max(1, min(ROW_BLOCK, SCAN_CELLS // len(base)))
+    block = max(1, min(ROW_BLOCK, SCAN_CELLS // len(base)))
     rows, cols, scores = [], [], []
     for lo in range(0, len(queries), block):
         chunk = np.asarray(queries[lo:lo + block], dtype=np.float64)
@@ -157,7 +157,8 @@ def _scanned_nearest(chunk: np.ndarray, lo: int, base: np.ndarray, neighbours: i
     sims = chunk.astype(np.float32) @ (base32 if base32 is not None else np.asarray(base, dtype=np.float32)).T
     _leave_out(sims, skip)
     k = min(neighbours, base.shape[0])
-    kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
+    width = sims.shape[1]
+    kth = np.partition(sims, width - k, axis=1)[:, width - k]     # each row's k-th best: one copy
     floor = np.maximum(kth, np.float32(radius))[:, None] - SCAN_SLACK
     r, c = np.nonzero(sims >= floor)
     exact = np.empty(len(r))
