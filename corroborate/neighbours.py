@@ -8,9 +8,10 @@ stage that looks for "the claims (articles) close to this one" asks this module 
   ``radius``. Exact, a block of :data:`ROW_BLOCK` queries at a time, while the base holds at
   most :data:`EXACT_LIMIT` vectors (a float32 product, its best entries re-scored in
   float64); beyond that an HNSW index of ``faiss`` (the optional ``scale`` extra), its hits
-  re-scored exactly in float64. A few queries against a large base
-  (at most :data:`SCAN_PAIRS` pairs) scan it instead, in float32 blocks re-scored in float64,
-  which is exact and cheaper than building the index. Without faiss every search is exact.
+  re-scored exactly in float64. A few queries against a large base (at most
+  :data:`EXACT_LIMIT` queries and :data:`SCAN_PAIRS` pairs) scan it instead, in float32 blocks
+  re-scored in float64, which is exact and cheaper than building the index. Without faiss every
+  search is exact.
 * :func:`vector_neighbours`: :func:`nearest` of a set of vectors against itself, pairs ``(i, j)``
   with ``i != j``.
 * :func:`within`: every pair at cosine at least ``radius``. Exact in blocks up to
@@ -81,7 +82,8 @@ def nearest(queries: np.ndarray, base: np.ndarray, neighbours: int, *, radius: f
     # few queries against a large base (denials against every claim): scanning the base costs
     # less than building an index of it
     large = len(base) > EXACT_LIMIT
-    index = _approximate_index(base, neighbours) if large and len(queries) * len(base) > SCAN_PAIRS else None
+    few = len(queries) <= EXACT_LIMIT and len(queries) * len(base) <= SCAN_PAIRS
+    index = _approximate_index(base, neighbours) if large and not few else None
     if not large:
         # at most EXACT_LIMIT rows: scanned in float32 and re-scored in float64, as a large base
         # is (the same neighbours as a float64 product, at half its cost); both copies held once
@@ -120,7 +122,7 @@ def vector_neighbours(vectors: np.ndarray, neighbours: int, radius: float) -> tu
 def within(vectors: np.ndarray, radius: float, *, cap: int) -> tuple[np.ndarray, np.ndarray]:
     """Pairs ``(i, j)``, ``i != j``, of unit vectors at cosine at least ``radius``: all of them
     up to :data:`EXACT_LIMIT` vectors (or without faiss); beyond, the ``cap`` nearest of each
-    (:func:`vector_neighbours`: a scan, or the index past :data:`SCAN_PAIRS` pairs)."""
+    (:func:`vector_neighbours`: the index when faiss is installed)."""
     n = len(vectors)
     if n < 2:
         return _EMPTY, _EMPTY
