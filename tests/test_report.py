@@ -65,12 +65,16 @@ def test_table_fits_the_width() -> None:
 
 
 def test_the_writers_json_form_is_the_reports_own(tmp_path: Path) -> None:
-    # write_outputs reads the JSON form kept from Report.build instead of converting the report again:
-    # it must be exactly what to_dict() gives, and what reading the files back gives
+    # write_outputs reads the JSON form kept from Report.build (its claims and clusters made again a
+    # row at a time) instead of converting the report again: it must be exactly what to_dict() gives,
+    # and what reading the files back gives
     report = Corroborator(embedder=FakeEmbedder(), config=Config.default().replace(cache=False)).fit(EXAMPLE).report()
     kept = report.plain_parts()
-    assert kept is report.plain_parts() and kept == report.to_dict()
+    assert kept == report.to_dict()
     assert kept["clusters"] and kept["claims"]
+    streamed = report.plain_parts(stream=True)
+    assert not isinstance(streamed["claims"], list)
+    assert list(streamed["claims"]) == kept["claims"] and list(streamed["clusters"]) == kept["clusters"]
     write_outputs(report, tmp_path)
     assert Report.read(tmp_path).to_dict() == kept
     assert report.plain_parts() == report.to_dict()          # writing changed nothing in it

@@ -77,7 +77,7 @@ def write_outputs(report: Report, outdir: str | Path) -> dict[str, Path]:
     """Write the files of :data:`OUTPUT_FILES` into ``outdir``; return their paths."""
     out = Path(outdir)
     paths = {name: out / name for name in OUTPUT_FILES}
-    parts = report.plain_parts()                 # plain JSON values already
+    parts = report.plain_parts(stream=True)      # plain JSON values already, the large parts a row at a time
     for name in ("claims", "clusters", "articles", "events", "dropped", "rejected"):
         write_jsonl(paths[f"{name}.jsonl"], parts[name], plain=True)
     write_jsonl(paths["claimreview.jsonl"], claim_reviews(report))

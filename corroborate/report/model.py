@@ -10,7 +10,7 @@ renders byte for byte what the run rendered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,10 +166,13 @@ class Report:
             "dropped": dropped.to_dict(orient="records"), "rejected": [dict(r) for r in rejected],
         }
         plain = to_jsonable(parts)     # plain JSON values only: to_jsonable refuses anything else
-        del parts, claim_rows          # the objects are not needed beside their JSON form
-        report = cls.from_dict(plain)
-        # what to_dict() would give again (from_dict copies what it keeps): the writers use it
-        object.__setattr__(report, "_plain", plain)
+        del parts, claim_rows, claims  # the objects are not needed beside their JSON form
+        streamed = {k: plain.pop(k) for k in _STREAMED}
+        # the report takes the claim rows over as they are (no copy); the claims and clusters of
+        # the JSON form are made again from the report when they are written (plain_parts)
+        report = cls.from_dict({**plain, **streamed}, owned=True)
+        del streamed
+        object.__setattr__(report, "_plain", plain)     # the rest of what to_dict() gives, for the writers
         return report
 
     # ------------------------------------------------------------------ JSON form
@@ -183,25 +186,38 @@ class Report:
             "rejected": list(self.rejected),
         })
 
-    def plain_parts(self) -> Mapping[str, Any]:
-        """:meth:`to_dict`, shared and not to be changed: the JSON form a report built by
-        :meth:`build` was made from (the writers read it instead of converting the report again)."""
+    def plain_parts(self, *, stream: bool = False) -> Mapping[str, Any]:
+        """:meth:`to_dict`: for a report made by :meth:`build`, from the JSON form it was made
+        from (the small parts kept as they were, shared and not to be changed; the claims and
+        clusters made again from the report). With ``stream``, ``claims`` and ``clusters`` are
+        iterators of their rows, made one at a time and read once, so that a large report is
+        not held twice while it is written."""
         cached = self.__dict__.get("_plain")
-        return cached if cached is not None else self.to_dict()
+        if cached is None:
+            return self.to_dict()
+        rows: dict[str, Any] = {"claims": map(to_jsonable, self._claim_rows_as_read()),
+                                "clusters": (to_jsonable(s.to_dict()) for s in self.clusters)}
+        if not stream:
+            rows = {k: list(v) for k, v in rows.items()}
+        return {**cached, **rows}
+
+    def _claim_rows_as_read(self) -> Iterator[dict[str, Any]]:
+        rows = self.__dict__.get("_claim_rows")
+        return iter(rows) if rows is not None else iter(self.claim_records())
 
     @classmethod
-    def from_dict(cls, parts: Mapping[str, Any]) -> Report:
-        """The inverse of :meth:`to_dict`."""
-        full_rows = _records(parts["claims"])
+    def from_dict(cls, parts: Mapping[str, Any], *, owned: bool = False) -> Report:
+        """The inverse of :meth:`to_dict`. ``owned``: the claim rows of ``parts`` are
+        :func:`to_jsonable` values that the report may take over and change (no copy is made)."""
+        full_rows = parts["claims"] if owned else _records(parts["claims"])
         for r in full_rows:
             r["quantities"] = [{**q, "low": float("-inf") if q.get("low") is None else q["low"],
                                 "high": float("inf") if q.get("high") is None else q["high"]}
                                for q in r.get("quantities") or []]
         quantity_rows = [{"claim_id": r["claim_id"], **q} for r in full_rows for q in r["quantities"]]
-        claim_rows = [{k: v for k, v in r.items() if k != "quantities"} for r in full_rows]
         clusters = tuple(ClusterScore.from_dict(r) for r in parts["clusters"])
-        claims = _frame(claim_rows)
-        by_id = {r["claim_id"]: r for r in claim_rows}
+        claims = _frame(full_rows).drop(columns=["quantities"], errors="ignore")
+        by_id = {r["claim_id"]: r for r in full_rows}
         denials = {s.cluster_id: [{k: by_id[c].get(k) for k in DENIAL_FIELDS} for c in s.linked_denials
                                   if c in by_id] for s in clusters if s.linked_denials}
         report = cls(
@@ -272,6 +288,10 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = No
     for column in gaps:
         inferred[column] = frame[column].where(frame[column].notna(), None)
     return inferred[list(frame.columns)]
+
+
+#: the parts of the JSON form that :meth:`Report.plain_parts` makes again from the report
+_STREAMED = ("claims", "clusters")
 
 
 def _records(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
