@@ -320,15 +320,15 @@ def truth(input_path: Path, outdir: Path, rel_tolerance: float | None, abs_toler
               default=None, help="TOML file overriding base settings.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Embedding cache folder (default: $CORROBORATE_CACHE_DIR or ~/.cache/corroborate).")
+@click.option("--keep", multiple=True, metavar="FEATURE", help="A feature never pruned (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages.")
 def tune(folders: tuple[Path, ...], out: Path, thresholds: str | None, model_file: Path | None,
-         config_path: Path | None, cache_dir: Path | None, quiet: bool) -> None:
+         config_path: Path | None, cache_dir: Path | None, keep: tuple[str, ...], quiet: bool) -> None:
     """Fit the claim threshold and the calibrated confidence on gold folders; write a model file.
 
     Every choice is made on held-out folds grouped by incident; the model card
     beside the file reports them. Use the result with `corroborate score --model-file`.
     """
-
     _configure_logging(0, quiet)
     base = _load_config(model_file, config_path)
     if cache_dir is not None:
@@ -339,7 +339,7 @@ def tune(folders: tuple[Path, ...], out: Path, thresholds: str | None, model_fil
     except ValueError:
         raise click.BadParameter(f"not a comma-separated list of numbers: {thresholds!r}",
                                  param_hint="--thresholds") from None
-    result = run_tune([str(f) for f in folders], base, grid, log=lambda m: logger.info("%s", m))
+    result = run_tune([str(f) for f in folders], base, grid, log=lambda m: logger.info("%s", m), keep=keep)
     doc = model_document(result, base, out.stem)
     path, card = write_model(doc, out)
     h = result.held_out

@@ -70,3 +70,29 @@ def test_fold_problems_of_labelled_rows_are_named() -> None:
     assert only_right is not None and "holds only right or only wrong clusters" in only_right
     mixed = [g for g in "abcdef" for _ in (0, 1)]
     assert fold_problem(_rows(mixed, [0, 1] * 6)) is None
+
+
+def _noisy_rows(seed: int = 0) -> Rows:
+    """Labels that only ``log_independent`` predicts; every other feature is noise (the ablation's prey)."""
+    rng = np.random.default_rng(seed)
+    n = 240
+    X = rng.normal(size=(n, len(FEATURES)))
+    y = (X[:, list(FEATURES).index("log_independent")] + rng.normal(scale=0.5, size=n) > 0).astype(np.int64)
+    groups = np.array([f"i{k % 30}" for k in range(n)], dtype=object)
+    return Rows(corpus="c", X=X, y=y, corpora=np.array(["c"] * n, dtype=object), incidents=groups,
+                labelled=[], slots=0)
+
+
+def test_a_kept_feature_survives_the_ablation() -> None:
+    from corroborate.training.tune import prune_features
+    rows = _noisy_rows()
+    kept, pruned, _ = prune_features(rows, "none", log=lambda m: None)
+    assert "denied" in pruned and "log_independent" in kept          # noise is pruned without --keep
+    kept, pruned, table = prune_features(rows, "none", log=lambda m: None, keep=("denied",))
+    assert "denied" in kept and "denied" not in pruned
+    assert {a["feature"] for a in table} == set(kept)
+
+
+def test_tune_refuses_an_unknown_feature_to_keep(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unknown feature"):
+        tune([tmp_path], Config.default(), [0.34], log=lambda m: None, keep=("no_such_feature",))

@@ -42,6 +42,7 @@ from ..errors import InputError
 from ..pipeline import Corroborator
 from ..scoring.confidence import CALIBRATORS, ConfidenceModel, fit_confidence_model
 from ..scoring.features import FEATURES
+from .card import model_card
 from .gold import GoldCorpus, Labelled, casualty_type, label_clusters, load_gold
 from .metrics import summary
 
@@ -195,15 +196,20 @@ def ablation_table(rows: Rows, features: Sequence[str], calibrator: str) -> tupl
     return full, out
 
 
-def prune_features(rows: Rows, calibrator: str, log: Callable[[str], None] = print
-                   ) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+def prune_features(rows: Rows, calibrator: str, log: Callable[[str], None] = print, *,
+                   keep: Sequence[str] = ()) -> tuple[list[str], list[str], list[dict[str, Any]]]:
     """Backward elimination by held-out ablation: while leaving some feature out improves the
     held-out Brier score (or worsens it by less than :data:`MIN_BRIER_GAIN`), leave out the
-    one whose removal helps most. Returns (kept, pruned in order, ablation of the kept set)."""
+    one whose removal helps most; the features of ``keep`` are never left out (one the product
+    needs, such as ``denied``, whose cases are too rare in the gold to earn their place).
+    Returns (kept, pruned in order, ablation of the kept set)."""
     kept, pruned = list(FEATURES), []
     while True:
         _, table = ablation_table(rows, kept, calibrator)
-        worst = min(table, key=lambda a: (a["d_brier"], a["feature"]))
+        candidates = [a for a in table if a["feature"] not in keep]
+        if not candidates:
+            return kept, pruned, table
+        worst = min(candidates, key=lambda a: (a["d_brier"], a["feature"]))
         if len(kept) <= 1 or worst["d_brier"] >= MIN_BRIER_GAIN:
             return kept, pruned, table
         kept.remove(worst["feature"])
@@ -226,8 +232,13 @@ class TuneResult:
 
 
 def tune(folders: Sequence[str | Path], base: Config, thresholds: Sequence[float],
-         log: Callable[[str], None] = print, embedder: Any = None) -> TuneResult:
-    """Run the sweep on ``folders`` from the settings ``base``; see the module docstring."""
+         log: Callable[[str], None] = print, embedder: Any = None, keep: Sequence[str] = ()) -> TuneResult:
+    """Run the sweep on ``folders`` from the settings ``base``; see the module docstring.
+    ``keep``: features the ablation never leaves out (:func:`prune_features`)."""
+    unknown = sorted(set(keep) - set(FEATURES))
+    if unknown:
+        raise InputError(f"tune: unknown feature(s) to keep: {', '.join(unknown)}; "
+                         f"the features are {', '.join(FEATURES)}")
     golds = [load_gold(f) for f in folders]
     check_gold_size(golds)
     prepared = []
@@ -260,7 +271,7 @@ def tune(folders: Sequence[str | Path], base: Config, thresholds: Sequence[float
     best = min(CALIBRATORS, key=lambda c: (round(calibrators[c]["brier"], 6), CALIBRATORS.index(c)))
     log(f"calibrator {best} (held-out Brier: "
         + ", ".join(f"{c} {calibrators[c]['brier']:.4f}" for c in CALIBRATORS) + ")")
-    kept, pruned, ablation = prune_features(rows, best, log)
+    kept, pruned, ablation = prune_features(rows, best, log, keep=keep)
     p = held_out_probabilities(rows, kept, best)
     full = summary(p, rows.y)
     model, report = fit_confidence_model(rows.X[:, [list(FEATURES).index(f) for f in kept]], rows.y, kept,
@@ -284,7 +295,8 @@ def tune(folders: Sequence[str | Path], base: Config, thresholds: Sequence[float
     return TuneResult(threshold=t, calibrator=best, model=model, grid=grid, calibrators=calibrators,
                       per_corpus=per_corpus, ablation=ablation, data=data,
                       held_out={**full, "figure_accuracy": figure_accuracy(rows, p),
-                                "dropped_for_sign": report.dropped, "pruned_by_ablation": pruned},
+                                "dropped_for_sign": report.dropped, "pruned_by_ablation": pruned,
+                                "kept_by_request": list(keep)},
                       predictions=[(str(c), float(x), int(v))
                                    for c, x, v in zip(rows.corpora.tolist(), p, rows.y, strict=True)])
 
@@ -311,79 +323,6 @@ def model_document(result: TuneResult, base: Config, name: str) -> dict[str, Any
         "settings": settings,
         "confidence": result.model.to_dict(),
     }
-
-
-def _f(x: Any) -> str:
-    return "-" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
-
-
-def model_card(doc: dict[str, Any]) -> str:
-    """A Markdown model card for a model document."""
-    tr = doc["trained"]
-    conf = doc["confidence"]
-    lines = [f"# Model card: `{doc['name']}` ({doc['version']})", "",
-             "Written by `corroborate tune`; do not edit by hand (rerun the command).", "",
-             "## What it is",
-             "The settings of a `corroborate score` run and the model that turns each cluster's evidence into "
-             "a probability that the cluster is right: a logistic regression on the features below "
-             f"(standardised), then a `{conf['calibrator']}` calibrator fitted on out-of-fold scores "
-             "(scikit-learn `CalibratedClassifierCV`, folds grouped by incident).", "",
-             f"Trained {tr['date']} at commit `{tr['commit']}`.", "",
-             "## Data", "", "| corpus | articles | labelled clusters | right | figure rows | claim rows | gold slots |",
-             "|---|---|---|---|---|---|---|"]
-    for d in tr["data"]:
-        lines.append(f"| {d['name']} | {d['articles']} | {d['labelled_clusters']} | {d['right']} | "
-                     f"{d['figure_rows']} | {d['claim_rows']} | {d['gold_slots']} |")
-    lines += ["", "A figure cluster is right when its consensus equals the gold count of its majority incident; "
-              "a claim cluster when most of its claims with claim-level truth are true.", "",
-              "## Held-out metrics (5 folds grouped by incident)", "",
-              "| corpus | items | ROC-AUC | Brier | ECE (10 bins) | figure accuracy |", "|---|---|---|---|---|---|"]
-    for name, m in tr["per_corpus"].items():
-        lines.append(f"| {name} | {m['n']} | {_f(m['roc_auc'])} | {_f(m['brier'])} | {_f(m['ece'])} | "
-                     f"{_f(m['figure_accuracy'])} |")
-        for kind in ("figure", "claim"):
-            if kind in m:
-                k = m[kind]
-                lines.append(f"| {name}, {kind} clusters | {k['n']} | {_f(k['roc_auc'])} | {_f(k['brier'])} | "
-                             f"{_f(k['ece'])} | |")
-    h = tr["held_out"]
-    lines += [f"| all | {h['n']} | {_f(h['roc_auc'])} | {_f(h['brier'])} | {_f(h['ece'])} | "
-              f"{_f(h['figure_accuracy'])} |", "",
-              "Calibrators compared (held out, all corpora): "
-              + "; ".join(f"{c}: Brier {_f(m['brier'])}, ECE {_f(m['ece'])}, AUC {_f(m['roc_auc'])}"
-                          for c, m in tr["calibrators"].items()) + f". Chosen: **{tr['chosen_calibrator']}**.", "",
-              "Claim threshold (cosine distance within an event), by held-out figure accuracy:", "",
-              "| threshold | labelled clusters | figure accuracy | ROC-AUC | Brier |", "|---|---|---|---|---|"]
-    for g in tr["grid"]:
-        lines.append(f"| {g['distance_threshold']:.2f} | {g['rows']} | {_f(g['figure_accuracy'])} | "
-                     f"{_f(g['roc_auc'])} | {_f(g['brier'])} |")
-    lines += ["", f"Chosen: **{doc['settings']['cluster']['distance_threshold']:.2f}**.", "",
-              "## Features and their weights", "",
-              "| feature | coefficient (per s.d.) | training mean | held-out ROC-AUC without it "
-              "| Brier change without it |",
-              "|---|---|---|---|---|"]
-    ab = {a["feature"]: a for a in tr["ablation"]}
-    for f, c, m in zip(conf["features"], conf["coef"], conf["mean"], strict=True):
-        a = ab.get(f, {})
-        lines.append(f"| {f} | {c:+.3f} | {m:.3f} | {_f(a.get('roc_auc'))} | {a.get('d_brier', 0):+.4f} |")
-    for f in conf.get("dropped", []):
-        lines.append(f"| {f} | dropped in the final fit (fitted sign contradicts its meaning) | | | |")
-    pruned = tr["held_out"].get("pruned_by_ablation", [])
-    if pruned:
-        lines += ["", "Pruned by ablation (held-out Brier no worse without them), in order: "
-                  + ", ".join(f"`{f}`" for f in pruned) + "."]
-    lines += ["", "A positive Brier change means the model is worse without the feature: it earns its place.", "",
-              "## Intended use and limits",
-              "- Ranking and weighing clusters of claims from news reports of local events (shootings, fires, "
-              "crashes) in English, as `corroborate score` forms them with these settings.",
-              "- The probability is calibrated on the corpora above; on other kinds of reporting it is a "
-              "ranking with a reasonable scale, not a tested probability. Re-run `corroborate tune` on gold "
-              "from your own domain.",
-              "- Real-news labels exist only for casualty figures; clusters without a number are judged by "
-              "the synthetic world alone.",
-              "- Each reason's effect in the report is the feature's term in the regression's score (log-odds "
-              "before calibration); calibration is monotone, so a larger score never means a lower probability."]
-    return "\n".join(lines) + "\n"
 
 
 def write_model(doc: dict[str, Any], out: str | Path) -> tuple[Path, Path]:
