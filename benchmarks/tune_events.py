@@ -40,6 +40,7 @@ from corroborate import Config, extract_claims, read_articles  # noqa: E402
 from corroborate.config import models_dir  # noqa: E402
 from corroborate.embed import CachedEmbedder, EmbeddingCache, make_embedder  # noqa: E402
 from corroborate.grouping.events import (  # noqa: E402
+    far_pairs,
     fit_event_model,
     kept_text,
     lead_text,
@@ -91,8 +92,8 @@ class Folds:
         self.far: np.ndarray | None = None   # pairs fitted by a model of their own (--far-days)
         self.far_days: float | None = None
         self.near_drop: set[str] = set()
-        self.fixed_cut: float | None = None
         self.far_drop: set[str] = set()
+        self.fixed_cut: float | None = None
         incident = np.array([gold[a] for a in ids])
         self.same = (incident[pairs.left] == incident[pairs.right]).astype(int)
         fold_of = incident_folds(gold.values(), k)
@@ -143,7 +144,7 @@ class Folds:
         if days is None:
             self.far = None
             return
-        self.far = self.pairs.values[:, FEATURES.index("log_days")] > np.log1p(days)
+        self.far = far_pairs(self.pairs.values, days)
 
     def fit(self, columns: list[int], train: np.ndarray) -> Fitted:
         """The model (one, or near and far) fitted on the pairs of ``train``; the near and the

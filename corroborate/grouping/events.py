@@ -98,9 +98,8 @@ class EventModel:
     far_intercept: float = 0.0
 
     def __post_init__(self) -> None:
-        for label, table in (("weights", self.weights), ("far_weights", self.far_weights)):
-            if table is None and label == "far_weights":
-                continue
+        tables = {"weights": self.weights, "far_weights": self.far_weights}
+        for label, table in ((k, v) for k, v in tables.items() if v is not None):
             missing = [f for f in FEATURES if f not in table]
             unknown = [f for f in table if f not in FEATURES]
             if missing or unknown:
@@ -118,7 +117,7 @@ class EventModel:
         """Which pairs (rows of ``features``) the far weights judge."""
         if self.far_weights is None:
             return np.zeros(len(features), dtype=bool)
-        return features[:, FEATURES.index("log_days")] > np.log1p(self.far_days)
+        return far_pairs(features, self.far_days)
 
     def pair_probability(self, pairs: PairFeatures) -> np.ndarray:
         """:meth:`probability`, except for pairs of articles that name nothing specific
@@ -128,6 +127,11 @@ class EventModel:
         p = self.probability(pairs.values)
         lead = pairs.values[:, FEATURES.index("lead_embedding")] if len(p) else np.zeros(0)
         return np.where(pairs.bare, (lead >= self.bare_lead_similarity).astype(np.float64), p)
+
+
+def far_pairs(features: np.ndarray, far_days: float) -> np.ndarray:
+    """Which pairs (rows of ``features``) were published more than ``far_days`` apart."""
+    return features[:, FEATURES.index("log_days")] > np.log1p(far_days)
 
 
 def _weight_vector(weights: Mapping[str, float]) -> np.ndarray:

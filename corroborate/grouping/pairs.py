@@ -242,12 +242,13 @@ class PreparedArticles:
     def features(self, pairs: _Pairs, progress: Progress | None = None) -> PairFeatures:
         """The features of ``pairs``; ``progress`` advances one step per feature."""
         progress = progress or Progress(0, "", enabled=False)
+        publication = _publication_features(self, pairs)
         features: dict[str, Feature] = {
             **_word_features(self, pairs),
             "lead_embedding": lambda: pairs.cosines(self.vectors),
             **_specific_features(pairs, self.age_sets, self.street_sets),
-            **_publication_features(self, pairs),
-            **rarity_features(self, pairs, _publication_features(self, pairs), _days(self.articles)),
+            **publication,
+            **rarity_features(self, pairs, publication, _days(self.articles)),
         }
         columns = {}
         for name in FEATURES:                 # one step of the bar per feature of every candidate pair

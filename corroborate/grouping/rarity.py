@@ -42,6 +42,7 @@ class Prepared(Protocol):
 
     def matrix(self, name: str) -> csr_matrix: ...
 
+
 #: a proper word named by at most this many articles is rare (``rare_proper``)
 RARE_DF = 8
 #: shared rare proper words that make ``rare_proper`` 1

@@ -10,7 +10,7 @@ renders byte for byte what the run rendered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -195,15 +195,11 @@ class Report:
         cached = self.__dict__.get("_plain")
         if cached is None:
             return self.to_dict()
-        rows: dict[str, Any] = {"claims": map(to_jsonable, self._claim_rows_as_read()),
+        rows: dict[str, Any] = {"claims": map(to_jsonable, self.__dict__["_claim_rows"]),   # set by from_dict
                                 "clusters": (to_jsonable(s.to_dict()) for s in self.clusters)}
         if not stream:
             rows = {k: list(v) for k, v in rows.items()}
         return {**cached, **rows}
-
-    def _claim_rows_as_read(self) -> Iterator[dict[str, Any]]:
-        rows = self.__dict__.get("_claim_rows")
-        return iter(rows) if rows is not None else iter(self.claim_records())
 
     @classmethod
     def from_dict(cls, parts: Mapping[str, Any], *, owned: bool = False) -> Report:
