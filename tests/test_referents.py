@@ -30,6 +30,10 @@ def _names(sentence: str) -> list[list[str]]:
     ("Across New York State, 12 people died.", [["new", "state", "york"]]),
     ("In March, 40 people were hurt.", [[]]),                        # a month is not a place
     ("In a statement, police said 3 people died.", [[]]),            # nor is a lower-case phrase
+    # a count that results from the act before it is scoped by that act's place
+    ("Militants fired more than 250 rockets at Israel, killing two women.", [["israel"], ["israel"]]),
+    ("An airstrike hit a tower in Gaza City, killing at least 10 people.", [["city", "gaza"]]),
+    ("A gunman opened fire at a party, killing two people.", [[]]),  # a lower-case place names nothing
 ])
 def test_referent_words(sentence: str, names: list[list[str]]) -> None:
     assert _names(sentence) == names
@@ -102,3 +106,18 @@ def test_a_figure_card_is_headed_by_a_claim_that_states_its_figure(fake_embedder
             stated = est.quantities_[est.quantities_["unit"] == unit]["claim_id"]
             texts = set(est.claims_[est.claims_["claim_id"].isin(stated)]["text"])
             assert score.representative in texts
+
+
+def test_a_place_that_only_scopes_a_count_is_a_part_when_the_counts_cannot_agree() -> None:
+    """"In Chicago, ... 18 deaths" beside "189 killed" nationwide: a part, not a dissent."""
+    chicago = frozenset({"chicago"})
+    figures = [_stated(0, 189), _stated(1, 150, high=np.inf),
+               Stated(2, 18, 18, 18, chicago, chicago)]
+    groups = referent_groups(figures)
+    assert groups[0] == groups[1] != groups[2]
+    # the same scope with a count that can agree is one figure, as before
+    agreeing = [_stated(0, 18), Stated(1, 18, 18, 18, chicago, chicago)]
+    assert referent_groups(agreeing) == {0: 0, 1: 0}
+    # a name of the counted phrase itself ("a Chicago man") is no scope: one figure, its dissent shown
+    named = [_stated(0, 2), _stated(1, 3), _stated(2, 1, ("chicago",))]
+    assert referent_groups(named) == {0: 0, 1: 0, 2: 0}

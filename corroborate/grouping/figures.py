@@ -37,7 +37,7 @@ from scipy.sparse.csgraph import connected_components
 
 from ..lexicons import data_file
 from ..text.measures import compared_unit
-from ..text.referents import referent_words, same_referent
+from ..text.referents import referent_words, same_referent, scope_words
 
 #: how far a figure naming no referent may lie outside the span of one referent's figures and join it
 SPAN_TOLERANCE = 0.1
@@ -87,7 +87,8 @@ def group_figures(labels: np.ndarray, claims: pd.DataFrame, quantities: pd.DataF
             # "votes required" is no tally, and each threshold is its own figure
             unit = str(compared_unit(str(q.unit), getattr(q, "measure", None), float(q.value)))
             stated[(int(events[row]), unit)].append(Stated(
-                row, float(q.value), float(q.low), float(q.high), referent_words(texts[row], int(q.start), int(q.end))))
+                row, float(q.value), float(q.low), float(q.high), referent_words(texts[row], int(q.start), int(q.end)),
+                scope_words(texts[row], int(q.start))))
     node_of: dict[tuple[int, str, int], int] = {}
     nodes_of_row: dict[int, list[int]] = defaultdict(list)
     for (event, unit), figures in sorted(stated.items()):
@@ -106,13 +107,15 @@ def group_figures(labels: np.ndarray, claims: pd.DataFrame, quantities: pd.DataF
 
 @dataclass(frozen=True)
 class Stated:
-    """One figure a claim states for a unit: its row, its interval and the names of its referent."""
+    """One figure a claim states for a unit: its row, its interval, the names of its referent and
+    which of them are only its scope (the place it is counted in, not a people it counts)."""
 
     row: int
     value: float
     low: float
     high: float
     names: frozenset[str]
+    scope: frozenset[str] = frozenset()
 
 
 def referent_groups(figures: Sequence[Stated]) -> dict[int, int]:
@@ -123,6 +126,10 @@ def referent_groups(figures: Sequence[Stated]) -> dict[int, int]:
     is its own figure; a claim that names none joins the one referent whose stated figures'
     span (widened by :data:`SPAN_TOLERANCE`) its interval meets, and no figure when it fits none
     or several; a claim naming two referents for one unit joins none.
+
+    With one referent named only as a scope ("In Chicago, ... 18 deaths") beside figures that
+    name none ("189 people killed over the weekend"), the scoped figures are a part of the
+    whole and their own figure when the two spans cannot agree (:func:`_scoped_part`).
     """
     stated_names: dict[int, list[frozenset[str]]] = defaultdict(list)
     for f in figures:
@@ -139,6 +146,8 @@ def referent_groups(figures: Sequence[Stated]) -> dict[int, int]:
     a, b = zip(*edges, strict=True) if edges else ((), ())
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(named), len(named)))
     n_groups, group = connected_components(graph, directed=False) if named else (0, np.zeros(0, dtype=np.int32))
+    if n_groups == 1 and _scoped_part(figures, set(named), several):
+        return {r: int(r in names_of and bool(names_of[r])) for r in rows if r not in several}
     if n_groups <= 1:
         return {r: 0 for r in rows}
     group = _merge_agreeing(group, named, figures)
@@ -157,6 +166,22 @@ def referent_groups(figures: Sequence[Stated]) -> dict[int, int]:
     return out
 
 
+def _meet(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Can two spans of figures agree (each widened by :data:`SPAN_TOLERANCE`)?"""
+    return (a[0] * (1 - SPAN_TOLERANCE) <= b[1] * (1 + SPAN_TOLERANCE)
+            and b[0] * (1 - SPAN_TOLERANCE) <= a[1] * (1 + SPAN_TOLERANCE))
+
+
+def _scoped_part(figures: Sequence[Stated], named: set[int], several: set[int]) -> bool:
+    """Is the one named referent only a scope, its figures apart from every unnamed figure's?"""
+    inside = [f for f in figures if f.row in named]
+    outside = [f for f in figures if f.row not in named and f.row not in several]
+    if not inside or not outside or any(not f.names or f.names != f.scope for f in inside):
+        return False
+    return not _meet((min(f.value for f in inside), max(f.value for f in inside)),
+                     (min(f.value for f in outside), max(f.value for f in outside)))
+
+
 def _spans(group_of: dict[int, int], figures: Sequence[Stated], n_groups: int) -> dict[int, tuple[float, float]]:
     """The smallest and largest figure each referent group states."""
     spans = {}
@@ -172,9 +197,7 @@ def _merge_agreeing(group: np.ndarray, named: list[int], figures: Sequence[State
     figures cannot agree (their spans, widened by :data:`SPAN_TOLERANCE`, do not meet) stay apart."""
     n = int(group.max()) + 1
     spans = _spans({r: int(group[i]) for i, r in enumerate(named)}, figures, n)
-    pairs = [(a, b) for a in range(n) for b in range(a + 1, n)
-             if spans[a][0] * (1 - SPAN_TOLERANCE) <= spans[b][1] * (1 + SPAN_TOLERANCE)
-             and spans[b][0] * (1 - SPAN_TOLERANCE) <= spans[a][1] * (1 + SPAN_TOLERANCE)]
+    pairs = [(a, b) for a in range(n) for b in range(a + 1, n) if _meet(spans[a], spans[b])]
     x, y = zip(*pairs, strict=True) if pairs else ((), ())
     _, merged = connected_components(coo_matrix((np.ones(len(x)), (x, y)), shape=(n, n)), directed=False)
     return pd.factorize(merged[group])[0]

@@ -9,7 +9,11 @@ not names.
 
 A sentence that opens on a place ("In Chicago, 100 people were struck by gunfire resulting in
 18 deaths") sets that place for every figure it states: the capitalised words of an opening
-"In ...," or "Across ...," phrase join each figure's referent.
+"In ...," or "Across ...," phrase join each figure's referent. So does the place of the act a
+count follows as its result ("militants fired 250 rockets at Israel, killing two women": the
+two were killed in Israel): the capitalised words of the last "at / in / on / into ..." phrase
+of the clause before ", killing" (injuring, wounding, leaving). Both are the figure's
+**scope** (:func:`scope_words`), a place rather than a people named in the count itself.
 
 Two referents are the same when they share a name, spelled as a people or as a place: a word
 that begins the other one, or that shares its first :data:`STEM` letters, matches ("Israel",
@@ -44,14 +48,35 @@ _NOT_NAMES = frozenset("""
 _FRAME = re.compile(r"\s*(?:In|Across|Throughout)\s+((?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)\s*,")
 
 
-def referent_words(text: str, start: int, end: int) -> frozenset[str]:
-    """The names (casefolded) in the quantity ``text[start:end]`` and the phrase it counts, and
-    the place the sentence opens on (:data:`_FRAME`) when the quantity comes after it."""
+#: a count stated as the result of the act before it: ", killing at least"
+_RESULT = re.compile(r",\s*(?:killing|injuring|wounding|leaving)(?:\s+(?:at\s+least|more\s+than|about|some|nearly))?\s*$",
+                     re.IGNORECASE)
+#: a place phrase of that act's clause: "at Israel", "in the Gaza Strip", "on Kabul"
+_PLACE = re.compile(r"\b(?:at|in|on|into|near|across)\s+((?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)")
+
+
+def scope_words(text: str, start: int) -> frozenset[str]:
+    """The place names (casefolded) that scope the quantity starting at ``start``: the place the
+    sentence opens on (:data:`_FRAME`), and the place of the act the count results from."""
     names: set[str] = set()
     frame = _FRAME.match(text)
     if frame and frame.end() <= start:
         for m in _WORD.finditer(text, *frame.span(1)):
             _take(text, m.start(), m.group(), names)
+    result = _RESULT.search(text, 0, start)
+    if result:
+        clause_start = max(text.rfind(sep, 0, result.start()) for sep in (",", ";", ". ")) + 1
+        places = list(_PLACE.finditer(text, clause_start, result.start()))
+        if places:
+            for m in _WORD.finditer(text, *places[-1].span(1)):
+                _take(text, m.start(), m.group(), names)
+    return frozenset(names)
+
+
+def referent_words(text: str, start: int, end: int) -> frozenset[str]:
+    """The names (casefolded) in the quantity ``text[start:end]`` and the phrase it counts, and
+    its scope (:func:`scope_words`)."""
+    names: set[str] = set(scope_words(text, start))
     inside = [m for m in _WORD.finditer(text, start, end)]
     for m in inside:
         _take(text, m.start(), m.group(), names)
