@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from corroborate import Config, Corroborator
-from corroborate.scoring.features import FEATURES, SIGN
+from corroborate.scoring.evidence import Evidence, FigureEvidence
+from corroborate.scoring.features import FEATURES, SIGN, event_silence
 
 
 def test_every_weight_keeps_the_sign_its_feature_means() -> None:
@@ -68,3 +69,30 @@ def test_one_source_never_outranks_three_independent_ones(real_embedder, tmp_pat
     (p1, n1), (p3, n3) = bridge(single), bridge(several)
     assert (n1, n3) == (1, 3)
     assert p1 < p3
+
+
+
+
+FIGURE = FigureEvidence(unit="killed", consensus=2.0, groups=1, groups_at_consensus=1, agreement=1.0,
+                        dissent_groups=0, relative_spread=0.0, lead_share=1.0, first_sentence=0,
+                        implicit_share=0.0, evolving=False)
+
+
+def _evidence(groups: int, event_reports: int, stating: int, figure: FigureEvidence | None = FIGURE) -> Evidence:
+    return Evidence(n_claims=stating, n_sources=stating, independent_sources=groups, origins=0,
+                    denying_groups=0, hedged_share=0.0, figure=figure, reliability_shift=0.0,
+                    generic=False, event_groups=event_reports, event_units_stating=stating)
+
+
+def test_event_silence_counts_the_reports_of_the_event_that_leave_the_claim_out() -> None:
+    assert SIGN["event_silence"] == -1
+    assert event_silence(_evidence(5, 5, 5)) == 0.0              # every report of the event states it
+    assert event_silence(_evidence(1, 8, 2)) == pytest.approx(2.0)  # 2 of 8 reports: log2(8 / 2)
+    assert event_silence(_evidence(1, 1, 3)) == 0.0              # never below 0, whatever the counts
+    assert event_silence(_evidence(1, 8, 2, figure=None)) == 0.0  # a sentence without a figure: a detail
+    # ten outlets quoting one origin leave no report silent, and neither does one outlet alone
+    assert event_silence(_evidence(1, 10, 10)) == event_silence(_evidence(1, 1, 1)) == 0.0
+    # one more report of the event that states the claim adds one to both counts: never raises it
+    for reports in range(1, 12):
+        for stating in range(1, reports + 1):
+            assert event_silence(_evidence(1, reports + 1, stating + 1)) <= event_silence(_evidence(1, reports, stating))

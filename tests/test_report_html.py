@@ -48,7 +48,7 @@ SAMPLES = {
                             "dissent": [{"value": 40000.0, "source": "d.example"}]},
     "numbers_agree": {"unit": "troops", "sources": 3, "consensus": 10000.0, "low": 9000.0, "high": None},
     "position": {"unit": "killed", "sentence": 2, "lead_share": 0.5},
-    "event": {"reports": 6},
+    "event": {"reports": 6, "stating": 2},
     "source_reliability": {"reliability": {f"s{i}.example": 0.5 + i / 100 for i in range(8)}},
     "contested": {"groups": 1, "deniers": [{"source": "r.example", "origin": "kremlin"}]},
     "hedged": {"hedged": 3, "claims": 4},
@@ -61,6 +61,7 @@ EXPECTED = {
     "conflicting_numbers": "troops: 75% of 4 sources (by reliability) agree on 10,000; dissent: 40,000 (d.example)",
     "numbers_agree": "troops: all 3 sources agree on 10,000 (9,000–∞)",
     "contested": "denied by 1 independent source: r.example (kremlin)",
+    "event": "2 of the 6 reports of this event (outlets or copy groups) state this",
 }
 
 

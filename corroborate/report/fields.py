@@ -221,7 +221,7 @@ REASON_SHAPES: dict[str, Fields] = {
                                    "dissent": ListOf(Fields({"value": BOUND, "source": TEXT}))}),
     "numbers_agree": Fields({"unit": TEXT, "sources": COUNT, "consensus": BOUND, "low": BOUND, "high": BOUND}),
     "position": Fields({"unit": TEXT, "sentence": COUNT, "lead_share": PROBABILITY}),
-    "event": Fields({"reports": COUNT}),
+    "event": Fields({"reports": COUNT, "stating": COUNT}),
     "source_reliability": Fields({"reliability": MapOf(NUMBER)}),
     "contested": Fields({"groups": COUNT, "deniers": ListOf(Fields({"source": TEXT, "origin": Nullable(TEXT)}))}),
     "hedged": Fields({"hedged": COUNT, "claims": COUNT}),

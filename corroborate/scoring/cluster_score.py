@@ -39,7 +39,7 @@ REASON_VALUES: dict[str, tuple[str, ...]] = {
     "conflicting_numbers": ("unit", "agreement", "sources", "consensus", "dissent"),
     "numbers_agree": ("unit", "sources", "consensus", "low", "high"),
     "position": ("unit", "sentence", "lead_share"),
-    "event": ("reports",),
+    "event": ("reports", "stating"),
     "source_reliability": ("reliability",),
     "contested": ("groups", "deniers"),
     "hedged": ("hedged", "claims"),

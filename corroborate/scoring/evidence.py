@@ -50,7 +50,8 @@ class Evidence:
     figure: FigureEvidence | None
     reliability_shift: float     # mean logit(reliability elsewhere) - logit(prior) over its outlets
     generic: bool
-    event_groups: int            # independent groups (copy groups, outlets) reporting the event
+    event_groups: int            # independent units (copy groups, outlets) reporting the event
+    event_units_stating: int = 1  # ... of them among the asserting claims (the same units)
 
 
 def _statement_keys(quantities: Sequence[Mapping[str, Any]], unit: str) -> list[Mapping[str, Any]]:
@@ -122,12 +123,17 @@ def asserting_groups(claims: Sequence[Mapping[str, Any]], linked_denials: Sequen
     return asserting, everyone, group_of, len(mine), len(denying_groups)
 
 
+def event_unit(claim: Mapping[str, Any]) -> tuple[str, str]:
+    """The unit a claim's report counts as in its event's coverage: its copy group
+    (or credit) when it has one, else its outlet."""
+    if claim.get("copy_kind"):
+        return (str(claim["copy_kind"]), str(claim["copy_name"]))
+    return ("source", str(claim["source"]))
+
+
 def event_group_counts(claims: Sequence[Mapping[str, Any]]) -> dict[int, int]:
     """Event id -> independent units reporting it (an outlet, or a copy group / credit once)."""
     units: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for c in claims:
-        if c.get("copy_kind"):
-            units[int(c["event_id"])].add((str(c["copy_kind"]), str(c["copy_name"])))
-        else:
-            units[int(c["event_id"])].add(("source", str(c["source"])))
+        units[int(c["event_id"])].add(event_unit(c))
     return {event: len(found) for event, found in units.items()}

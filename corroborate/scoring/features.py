@@ -7,8 +7,10 @@ the invariants hold whatever the data (more independent sources never lower
 confidence; dissent never raises it). ``REASON`` names the reason of the
 report that each feature's effect is shown under.
 
-No feature counts outlets: every count is of independent groups, so a copy
-flood cannot move a feature.
+No feature counts outlets as sources: every count of sources is of independent
+groups, so a copy flood cannot move a feature. ``event_silence`` reads the event's
+coverage instead, in reports (an outlet, or a copy group once): how many of them
+leave the claim out.
 """
 
 from __future__ import annotations
@@ -75,8 +77,17 @@ def implicit_share(e: Evidence) -> float:
     return 0.0 if e.figure is None else e.figure.implicit_share
 
 
-def event_groups(e: Evidence) -> float:
-    return math.log2(max(e.event_groups, 1))
+def event_silence(e: Evidence) -> float:
+    # how much of the event's coverage leaves a figure out: log2 of the event's reports over
+    # those stating the figure, both counted as outlets or copy groups (0 when every report of
+    # the event states it). A copy flood is one report in both counts; one more report stating
+    # the figure adds one to both and never raises it. Only for figures: every report of an
+    # event that counts its dead is in the figure's cluster, so the others do not count them;
+    # a sentence that only one report has is a detail, not a doubt
+    if e.figure is None:
+        return 0.0
+    stating = min(max(e.event_units_stating, 1), max(e.event_groups, 1))
+    return math.log2(max(e.event_groups, 1) / stating)
 
 
 def hedged(e: Evidence) -> float:
@@ -99,19 +110,19 @@ def generic(e: Evidence) -> float:
 FEATURES: dict[str, Callable[[Evidence], float]] = {
     f.__name__: f for f in (log_independent, origins, has_figure, figure_groups, figure_support,
                             agreement, dissent, spread, lead_share, first_sentence, small_count,
-                            implicit_share, event_groups, hedged, denied, reliability, generic)
+                            implicit_share, event_silence, hedged, denied, reliability, generic)
 }
 SIGN: dict[str, int] = {
     "log_independent": +1, "origins": +1, "has_figure": 0, "figure_groups": +1, "figure_support": +1,
     "agreement": +1, "dissent": -1, "spread": -1, "lead_share": 0, "first_sentence": 0,
-    "small_count": 0, "implicit_share": 0, "event_groups": 0, "hedged": -1, "denied": -1,
+    "small_count": 0, "implicit_share": 0, "event_silence": -1, "hedged": -1, "denied": -1,
     "reliability": +1, "generic": -1,
 }
 REASON: dict[str, str] = {
     "log_independent": "sources", "origins": "sources", "has_figure": "figures",
     "figure_groups": "figures", "figure_support": "figures", "agreement": "figures",
     "dissent": "figures", "spread": "figures", "lead_share": "position", "first_sentence": "position",
-    "small_count": "figures", "implicit_share": "figures", "event_groups": "event",
+    "small_count": "figures", "implicit_share": "figures", "event_silence": "event",
     "hedged": "hedged", "denied": "contested", "reliability": "source_reliability",
     "generic": "generic",
 }

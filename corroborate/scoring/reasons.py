@@ -45,7 +45,9 @@ def reasons_for(cluster: ClusterInput, evidence: Evidence, units: Sequence[UnitC
         reasons.append(Reason("position", round(effect["position"], 4), {
             "unit": f.unit, "sentence": int(f.first_sentence) + 1, "lead_share": round(float(f.lead_share), 4)}))
     if effect.get("event"):
-        reasons.append(Reason("event", round(effect["event"], 4), {"reports": int(evidence.event_groups)}))
+        reasons.append(Reason("event", round(effect["event"], 4), {
+            "reports": int(evidence.event_groups),
+            "stating": int(min(max(evidence.event_units_stating, 1), evidence.event_groups))}))
     if effect.get("source_reliability"):
         rel = cluster.reliability or {}
         reasons.append(Reason("source_reliability", round(effect["source_reliability"], 4), {

@@ -44,7 +44,7 @@ from ..schema import STANCES
 from ..text.quantities import quantities_by_claim
 from .cluster_score import ClusterInput, ClusterScore, ScoringContext
 from .consensus import UnitConsensus, numeric_consensus
-from .evidence import Evidence, asserting_groups, event_group_counts, headline_figure
+from .evidence import Evidence, asserting_groups, event_group_counts, event_unit, headline_figure
 from .features import FEATURES, REASON, feature_vector
 from .independence import effective_source_count
 from .reasons import Sides, copy_groups, reasons_for
@@ -91,7 +91,8 @@ def _summary(cluster: ClusterInput, context: ScoringContext, asserting: list[int
         origins=len({str(claims[i]["attributed_to"]) for i in asserting if claims[i].get("attributed_to")}),
         denying_groups=denying, hedged_share=hedged / len(asserting) if asserting else 0.0,
         figure=figure, reliability_shift=shift, generic=bool(cluster.generic_events),
-        event_groups=max(int(cluster.event_groups), 1))
+        event_groups=max(int(cluster.event_groups), 1),
+        event_units_stating=len({event_unit(claims[i]) for i in asserting}))
 
 
 def score_cluster(cluster: ClusterInput, context: ScoringContext) -> ClusterScore:
