@@ -38,10 +38,28 @@ def _measures(text: str) -> list[tuple[str, str | None]]:
     ("The state reported 1,000 cases a day last week.", [("1,000", "rate")]),
     ("The U.S. recorded over 600,000 deaths attributed to coronavirus.", [("600,000", None)]),
     ("Three people were killed a day after the protest.", [("Three", None)]),
+    ("The company hired 300 people over the past six months.", [("300", "last half")]),
 ])
 def test_the_measure_of_a_stated_number(text, expected):
     found = [(raw, m) for raw, m in _measures(text) if raw[:1].isdigit() or raw[:1].isupper()]
     assert found == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The vaccine brought in $3.5 billion in revenue in the first three months of this year.", "first quarter"),
+    ("Profit rose to $2 billion in the first quarter.", "first quarter"),
+    ("Sales reached $9 billion during its second quarter.", "second quarter"),
+    ("Pfizer expects $26 billion in sales this year.", None),
+    ("The plan would cost $1.8 trillion over 10 years.", None),
+    # a part of a whole is compared only with the same part
+    ("Biden's American Families Plan, with $1 trillion in new spending, goes to Congress.", "part"),
+    ("The bill includes $200 billion for universal preschool.", "part"),
+    ("The agency ended the year with $3 billion, officials said.", None),
+])
+def test_money_for_a_part_is_not_compared_with_its_whole(text, expected):
+    """A quarter's revenue, or a part of a plan, is never shown as dissent against the whole."""
+    money = [q for q in parse_quantities(text, parse=False) if q.kind == "money"]
+    assert [q.measure for q in money] == [expected]
 
 
 def test_a_booster_that_is_not_needed_states_no_threshold():

@@ -13,6 +13,15 @@ the unit alone does not tell apart are set here, from the words around the numbe
   deaths had been reported", "1,000 cases a day") is not a running total ("over 600,000
   deaths"). Counts only.
 
+* a **part of a period** ("first quarter", "first half", "second quarter"): a figure stated for
+  part of a year ("$3.5 billion in revenue in the first three months of this year") is not
+  the figure of the whole ("$26 billion in sales this year"). Money and counts; "the first
+  three months" and "the first quarter" are one period.
+
+* ``"part"``: money stated as a part of something ("a plan with $1 trillion in new spending",
+  "the bill includes $200 billion for preschool") is not its whole ("a $1.8 trillion plan").
+  Like a threshold, each part is compared only with the same part (the same value).
+
 Every other number measures ``None``: its unit says what it counts. :func:`compared_unit` is
 the name a figure is compared under ("% change", "signatures required (1,495,709)").
 
@@ -67,6 +76,24 @@ _RATE_BEFORE = re.compile(
 _RATE_AFTER = re.compile(
     r"^\s*(?:(?:new|daily)\b|(?:[a-z]+\s+){0,2}?(?:a|per|each)\s+(?:day|week|month)\b"
     r"(?!\s+(?:after|before|later|earlier|ago|of|when)\b))", re.IGNORECASE)
+#: a part of a year stated after the number ("in revenue in the first three months of this year")
+_PERIOD_AFTER = re.compile(
+    r"^[^.;:!?]{0,40}?\b(?:in|during|for|over|of)\s+(?:the\s+|its\s+)?"
+    r"(first|second|third|fourth|final|last|latest|past)\s+"
+    r"(quarter|half|three\s+months|six\s+months|nine\s+months)\b", re.IGNORECASE)
+#: the name of each part of a year, keyed by (ordinal, span)
+_PERIODS = {("first", "three months"): "first quarter", ("first", "six months"): "first half",
+            ("first", "nine months"): "first nine months", ("past", "three months"): "last quarter",
+            ("last", "three months"): "last quarter", ("latest", "quarter"): "last quarter",
+            ("past", "quarter"): "last quarter", ("final", "quarter"): "fourth quarter",
+            ("past", "six months"): "last half", ("last", "six months"): "last half"}
+#: money named as a part of something before it ("includes $200 billion", "with $1 trillion in")
+_PART_BEFORE = re.compile(
+    r"\b(?:includ(?:es?|ed|ing)|contain(?:s|ed|ing)?)(?:\s+(?:about|some|nearly|roughly|almost|"
+    r"more\s+than|over|an?\s+additional|another))*\s*$", re.IGNORECASE)
+_WITH_BEFORE = re.compile(r"\bwith(?:\s+(?:about|some|nearly|roughly|almost|more\s+than|over))*\s*$",
+                          re.IGNORECASE)
+_IN_AFTER = re.compile(r"^\s+in\b", re.IGNORECASE)
 #: a count stated by an article, not a number ("a booster shot", "an officer")
 _ARTICLE = re.compile(r"(?:an?|another|no)\b", re.IGNORECASE)
 
@@ -84,6 +111,13 @@ def measure_of(text: str, start: int, end: int, kind: str) -> str | None:
         return "required"
     if kind == "count" and (_RATE_BEFORE.search(before) or _RATE_AFTER.match(after)):
         return "rate"
+    if kind == "money" and (_PART_BEFORE.search(before) or (_WITH_BEFORE.search(before) and _IN_AFTER.match(after))):
+        return "part"
+    if kind in ("money", "count"):
+        period = _PERIOD_AFTER.match(after)
+        if period:
+            ordinal, span = period.group(1).lower(), " ".join(period.group(2).lower().split())
+            return _PERIODS.get((ordinal, span), f"{ordinal} {span}")
     return None
 
 
@@ -110,12 +144,12 @@ def measures_of(text: str, spans: list[tuple[int, int, str]]) -> list[str | None
 
 def compared_unit(unit: str | None, measure: str | None, value: float | None = None) -> str | None:
     """The name a figure is compared under: its unit, qualified by its measure, and for a
-    threshold by its value too (see the module docstring)."""
+    threshold or a part by its value too (see the module docstring)."""
     if not isinstance(unit, str) or not unit:
         return None
     if not (isinstance(measure, str) and measure):
         return unit
-    if measure == "required" and value is not None and math.isfinite(value):
+    if measure in ("required", "part") and value is not None and math.isfinite(value):
         return f"{unit} {measure} ({value:,.0f})" if float(value).is_integer() else f"{unit} {measure} ({value:,})"
     return f"{unit} {measure}"
 
