@@ -63,11 +63,17 @@ def replace_atomically(target: str | Path, write: Callable[[Path], None]) -> Non
         raise
 
 
-def write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` as UTF-8 with ``\\n`` line ends, atomically."""
+def write_text(path: str | Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` to ``path`` as UTF-8 with ``\\n`` line ends, atomically. ``text`` may be
+    an iterable of pieces (a template's :meth:`~jinja2.Template.generate`), written as they come,
+    so that a large report is never held whole as one string."""
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                for piece in text:
+                    fh.write(piece)
 
     replace_atomically(path, write)
 

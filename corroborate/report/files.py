@@ -10,7 +10,7 @@ import pandas as pd
 from ..atomic import to_jsonable, write_csv, write_jsonl, write_text
 from ..scoring.truth import TruthDiscovery
 from .claimreview import claim_reviews
-from .html import render_html
+from .html import html_pieces
 from .markdown import render_markdown
 from .model import Report, _package_version
 
@@ -63,7 +63,7 @@ def render(report: Report, fmt: str, outdir: str | Path) -> Path:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMAT_FILES)}")
     path = Path(outdir) / FORMAT_FILES[fmt]
     if fmt == "html":
-        write_text(path, render_html(report))
+        write_text(path, html_pieces(report))
     elif fmt == "md":
         write_text(path, render_markdown(report))
     elif fmt == "json":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib.resources import files
 
@@ -42,6 +43,12 @@ def content_security_policy(css: str, js: str) -> str:
 
 
 def render_html(report: Report) -> str:
+    return "".join(html_pieces(report))
+
+
+def html_pieces(report: Report) -> Iterator[str]:
+    """:func:`render_html` as the template's pieces, in order (for writing a large report
+    without holding it whole)."""
     css, js = _static("report.css"), _static("report.js")
     multi = corroborated(report)
     generic = [c for c in report.clusters if c.generic]
@@ -50,7 +57,7 @@ def render_html(report: Report) -> str:
               "single": sum(lo <= c.confidence < hi for c in single)} for lo, hi, label in BANDS]
     sheets = event_sheets(report)
     histogram = data_uri(confidence_histogram([c.confidence for c in multi], [c.confidence for c in single]))
-    return environment().get_template("report.html.j2").render(
+    return environment().get_template("report.html.j2").generate(
         report=report, summary=report.summary, settings=report.settings, sheets=sheets, claims_data=claim_data(sheets),
         generic=generic, single=single[:MAX_SINGLE_SOURCE_ROWS], n_single=len(single), bands=bands,
         histogram=histogram, sources=report.sources.to_dict(orient="records"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -87,11 +88,14 @@ class Report:
     carries ``cluster_id``, ``published_at`` (ISO text), ``context_before`` and
     ``context_after``; ``articles`` the articles' metadata without their text;
     ``denials`` maps a cluster id to the denying claims linked to it.
+
+    The claims are held as their rows (the lines of ``claims.jsonl``, quantities
+    included), which every writer and renderer reads; the ``claims`` and
+    ``quantities`` frames are made from them on first use (a report that is only
+    written never makes them: at 60,000 claims they were a third of its memory).
     """
 
     clusters: tuple[ClusterScore, ...]
-    claims: pd.DataFrame
-    quantities: pd.DataFrame
     articles: pd.DataFrame
     dropped: pd.DataFrame
     rejected: tuple[dict[str, Any], ...]
@@ -154,20 +158,19 @@ class Report:
                 "truncated": list((accounting or {}).get("truncated") or []),
             },
         }
-        q = quantities_by_claim(quantities)
-        claim_rows = claims.to_dict(orient="records")
-        for r in claim_rows:
-            r["quantities"] = q.get(r["claim_id"], [])
+        claim_rows = _jsonable_claim_rows(claims, quantities_by_claim(quantities))
+        del claims
         parts = {
             "version": version or _package_version(), "model": run.model, "settings": dict(run.settings),
-            "summary": summary, "clusters": [s.to_dict() for s in clusters], "claims": claim_rows,
+            "summary": summary,
             "articles": meta[list(ARTICLE_FIELDS)].to_dict(orient="records"),
             "events": events.to_dict(orient="records"), "sources": run.sources.to_dict(orient="records"),
             "dropped": dropped.to_dict(orient="records"), "rejected": [dict(r) for r in rejected],
         }
         plain = to_jsonable(parts)     # plain JSON values only: to_jsonable refuses anything else
-        del parts, claim_rows, claims  # the objects are not needed beside their JSON form
-        streamed = {k: plain.pop(k) for k in _STREAMED}
+        del parts                      # the objects are not needed beside their JSON form
+        # the clusters pass through their JSON form one at a time, as from_dict reads them
+        streamed = {"claims": claim_rows, "clusters": (to_jsonable(s.to_dict()) for s in clusters)}
         # the report takes the claim rows over as they are (no copy); the claims and clusters of
         # the JSON form are made again from the report when they are written (plain_parts)
         report = cls.from_dict({**plain, **streamed}, owned=True)
@@ -204,21 +207,19 @@ class Report:
     @classmethod
     def from_dict(cls, parts: Mapping[str, Any], *, owned: bool = False) -> Report:
         """The inverse of :meth:`to_dict`. ``owned``: the claim rows of ``parts`` are
-        :func:`to_jsonable` values that the report may take over and change (no copy is made)."""
+        :func:`to_jsonable` values that the report may take over and change (no copy is made).
+        ``parts["clusters"]`` is read once, in order, so it may be an iterator."""
         full_rows = parts["claims"] if owned else _records(parts["claims"])
         for r in full_rows:
             r["quantities"] = [{**q, "low": float("-inf") if q.get("low") is None else q["low"],
                                 "high": float("inf") if q.get("high") is None else q["high"]}
                                for q in r.get("quantities") or []]
-        quantity_rows = [{"claim_id": r["claim_id"], **q} for r in full_rows for q in r["quantities"]]
         clusters = tuple(ClusterScore.from_dict(r) for r in parts["clusters"])
-        claims = _frame(full_rows).drop(columns=["quantities"], errors="ignore")
         by_id = {r["claim_id"]: r for r in full_rows}
         denials = {s.cluster_id: [{k: by_id[c].get(k) for k in DENIAL_FIELDS} for c in s.linked_denials
                                   if c in by_id] for s in clusters if s.linked_denials}
         report = cls(
-            clusters=clusters, claims=claims,
-            quantities=_frame(quantity_rows, QUANTITY_COLUMNS),
+            clusters=clusters,
             articles=_frame(parts["articles"], ARTICLE_FIELDS),
             dropped=_frame(parts["dropped"]),
             rejected=tuple(dict(r) for r in parts["rejected"]),
@@ -244,16 +245,20 @@ class Report:
         return cls.from_dict(read_folder(outdir, max_file_bytes=max_file_bytes))
 
     # ------------------------------------------------------------------ views
+    @cached_property
+    def claims(self) -> pd.DataFrame:
+        """The claims as a frame (one row per claim, its quantities in :attr:`quantities`)."""
+        return _frame(self.__dict__["_claim_rows"]).drop(columns=["quantities"], errors="ignore")
+
+    @cached_property
+    def quantities(self) -> pd.DataFrame:
+        """The stated quantities as a frame (``claim_id`` and the fields of each quantity)."""
+        rows = [{"claim_id": r["claim_id"], **q} for r in self.__dict__["_claim_rows"] for q in r["quantities"]]
+        return _frame(rows, QUANTITY_COLUMNS)
+
     def claim_records(self) -> list[dict[str, Any]]:
         """Rows of ``claims.jsonl``: claim fields, cluster_id, published_at, context, quantities."""
-        rows = self.__dict__.get("_claim_rows")
-        if rows is not None:
-            return [dict(r) for r in rows]
-        q = quantities_by_claim(self.quantities)
-        records = _records(self.claims.to_dict(orient="records"))       # a missing value is None, never NaN
-        for r in records:
-            r["quantities"] = q.get(r["claim_id"], [])
-        return records
+        return [dict(r) for r in self.__dict__["_claim_rows"]]
 
     def cluster_records(self) -> list[dict[str, Any]]:
         """Rows of ``clusters.jsonl``, by confidence."""
@@ -286,8 +291,20 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = No
     return inferred[list(frame.columns)]
 
 
-#: the parts of the JSON form that :meth:`Report.plain_parts` makes again from the report
-_STREAMED = ("claims", "clusters")
+#: claims turned into JSON rows at a time (the frame's rows and their JSON form are never both
+#: held whole: at a million claims each is some 2 GB)
+ROW_CHUNK = 10_000
+
+
+def _jsonable_claim_rows(claims: pd.DataFrame, quantities: Mapping[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The rows of ``claims.jsonl`` as :func:`to_jsonable` values, each with its quantities."""
+    rows: list[dict[str, Any]] = []
+    for lo in range(0, len(claims), ROW_CHUNK):
+        part = claims.iloc[lo:lo + ROW_CHUNK].to_dict(orient="records")
+        for r in part:
+            r["quantities"] = quantities.get(r["claim_id"], [])
+        rows.extend(to_jsonable(part))
+    return rows
 
 
 def _records(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
