@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corroborate.atomic import to_jsonable, write_jsonl
+from corroborate.atomic import to_jsonable, write_jsonl, write_text
 
 
 class _Kind(enum.IntEnum):
@@ -41,3 +41,20 @@ def test_a_record_that_cannot_be_written_leaves_the_file_as_it_was(tmp_path) -> 
         write_jsonl(target, [{"a": 3}, {"a": object()}])
     assert target.read_text(encoding="utf-8") == '{"a": 1}\n{"a": 2}\n'
     assert [p.name for p in tmp_path.iterdir()] == ["claims.jsonl"]        # no temporary file left
+
+
+def test_text_written_in_pieces_is_whole_or_not_there(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """report.html is written as the template's pieces: a render that fails half-way must leave
+    the previous file as it was, never half a report."""
+    target = tmp_path / "report.html"
+    write_text(target, iter(["<html>", "one", "</html>\n"]))
+    assert target.read_text(encoding="utf-8") == "<html>one</html>\n"
+
+    def failing():  # type: ignore[no-untyped-def]
+        yield "<html>two"
+        raise RuntimeError("a template error half-way")
+
+    with pytest.raises(RuntimeError, match="half-way"):
+        write_text(target, failing())
+    assert target.read_text(encoding="utf-8") == "<html>one</html>\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
