@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corroborate import Config, Corroborator, write_outputs
+from corroborate import Config, Corroborator, ties, write_outputs
 from corroborate.embed.backends import make_embedder
 from corroborate.grouping.cluster import medoid_index, medoid_indices
 from corroborate.ties import SIMILARITY_TIE, first_near_max, unit_rows
@@ -119,3 +119,15 @@ def test_unit_rows_are_unit_in_float64_and_keep_zero_rows() -> None:
     assert rows.dtype == np.float32 and rows.flags["C_CONTIGUOUS"]
     np.testing.assert_array_equal(rows[1], [0.0, 0.0])
     np.testing.assert_allclose(np.linalg.norm(rows.astype(np.float64)[[0, 2]], axis=1), 1.0, atol=1e-7)
+
+
+def test_unit_rows_in_blocks_equal_the_whole_array_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """unit_rows scales a block of rows at a time (memory); each row's result is the same bits."""
+    vectors = np.random.default_rng(3).normal(size=(1000, 384)).astype(np.float32)
+    vectors[17] = 0.0
+    wide = vectors.astype(np.float64)
+    norms = np.sqrt(np.einsum("ij,ij->i", wide, wide))[:, None]
+    at_once = np.ascontiguousarray(wide / np.where(norms > 0, norms, 1.0), dtype=np.float32)
+    for block in (7, 256, 4096):
+        monkeypatch.setattr(ties, "UNIT_ROWS_BLOCK", block)
+        np.testing.assert_array_equal(unit_rows(vectors), at_once)

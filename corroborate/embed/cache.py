@@ -135,6 +135,8 @@ class CachedEmbedder:
                     "%(encoded)d encoded", self.last_stats)
         if not texts:
             return self.embedder.encode([])
-        position = {t: i for i, t in enumerate(distinct)}
         matrix = np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+        if len(distinct) == len(texts):
+            return matrix                 # every text once, in order: no second copy of the vectors
+        position = {t: i for i, t in enumerate(distinct)}
         return matrix[[position[t] for t in texts]]
