@@ -71,7 +71,11 @@ def run_sizes(script: str, sizes: list[int]) -> list[dict]:
     """``script --one N`` for each size, each in its own process (its peak memory is its own),
     from the current directory (another checkout measures another commit); the JSON rows."""
     import json
+    import signal
     import sys
+    # a SIGTERM to this process becomes an exception, on which subprocess.run kills the size's
+    # process too: killing the benchmark must not leave a million-claim run going behind it
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     rows = []
     for n in sizes:
         out = subprocess.run([sys.executable, script, "--one", str(n)], capture_output=True, text=True,
