@@ -147,7 +147,7 @@ def referent_groups(figures: Sequence[Stated]) -> dict[int, int]:
     graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(named), len(named)))
     n_groups, group = connected_components(graph, directed=False) if named else (0, np.zeros(0, dtype=np.int32))
     if n_groups == 1 and _scoped_part(figures, set(named), several):
-        return {r: int(r in names_of and bool(names_of[r])) for r in rows if r not in several}
+        return {r: int(r in index) for r in rows if r not in several}     # the scoped part is 1
     if n_groups <= 1:
         return {r: 0 for r in rows}
     group = _merge_agreeing(group, named, figures)

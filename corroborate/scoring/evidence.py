@@ -53,6 +53,11 @@ class Evidence:
     event_groups: int            # independent units (copy groups, outlets) reporting the event
     event_units_stating: int = 1  # ... of them among the asserting claims (the same units)
 
+    @property
+    def event_reports_stating(self) -> int:
+        """The event's reports that state the claim, at least one and at most all of them."""
+        return min(max(self.event_units_stating, 1), max(self.event_groups, 1))
+
 
 def _statement_keys(quantities: Sequence[Mapping[str, Any]], unit: str) -> list[Mapping[str, Any]]:
     return [q for q in quantities if q.get("unit") == unit]

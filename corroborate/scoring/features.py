@@ -86,8 +86,7 @@ def event_silence(e: Evidence) -> float:
     # a sentence that only one report has is a detail, not a doubt
     if e.figure is None:
         return 0.0
-    stating = min(max(e.event_units_stating, 1), max(e.event_groups, 1))
-    return math.log2(max(e.event_groups, 1) / stating)
+    return math.log2(max(e.event_groups, 1) / e.event_reports_stating)
 
 
 def hedged(e: Evidence) -> float:

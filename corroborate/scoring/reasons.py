@@ -47,7 +47,7 @@ def reasons_for(cluster: ClusterInput, evidence: Evidence, units: Sequence[UnitC
     if effect.get("event"):
         reasons.append(Reason("event", round(effect["event"], 4), {
             "reports": int(evidence.event_groups),
-            "stating": int(min(max(evidence.event_units_stating, 1), evidence.event_groups))}))
+            "stating": evidence.event_reports_stating}))
     if effect.get("source_reliability"):
         rel = cluster.reliability or {}
         reasons.append(Reason("source_reliability", round(effect["source_reliability"], 4), {
